@@ -1,0 +1,2 @@
+/** The {@code patchwork} command line and example programs. */
+package dev.patchwork.examples;

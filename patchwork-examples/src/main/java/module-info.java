@@ -1,0 +1,8 @@
+module dev.patchwork.examples {
+  requires dev.patchwork.core;
+  requires dev.patchwork.ffmpeg;
+  requires dev.patchwork.resolve;
+  requires info.picocli;
+
+  opens dev.patchwork.examples to info.picocli;
+}

@@ -1,0 +1,2 @@
+/** The ffmpeg engine: probing with ffprobe, rendering and splicing with ffmpeg. */
+package dev.patchwork.ffmpeg;
