@@ -49,9 +49,9 @@ public record FrameRange(long start, long endExclusive) implements Comparable<Fr
     return other.start >= start && other.endExclusive <= endExclusive;
   }
 
-  /** True if the two ranges share at least one frame. */
+  /** True if the two ranges share at least one frame (an empty range overlaps nothing). */
   public boolean overlaps(FrameRange other) {
-    return start < other.endExclusive && other.start < endExclusive;
+    return !isEmpty() && !other.isEmpty() && start < other.endExclusive && other.start < endExclusive;
   }
 
   /** True if one range ends exactly where the other begins. */
