@@ -44,7 +44,7 @@ public final class ChangeRanges {
     Objects.requireNonNull(cliRange, "cliRange");
     Objects.requireNonNull(ctx, "ctx");
     String text = cliRange.strip();
-    String where = "--change " + text;
+    String where = text.isEmpty() ? "--change" : "--change " + text;
     MasterClock clock = new MasterClock(ctx);
     long start;
     long end;
@@ -72,7 +72,7 @@ public final class ChangeRanges {
         in = clock.parseLabel(m.group(1), false);
         out = clock.parseLabel(m.group(2), false);
       } catch (IllegalArgumentException e) {
-        throw new ValidationException(where, e.getMessage() + " (at " + ctx.rate().toDecimalString() + " fps, the master's rate)");
+        throw new ValidationException(where, e.getMessage());
       }
       if (in.dropFrame() != out.dropFrame()) {
         throw new ValidationException(where, "TCIN " + in + " and TCOUT " + out + " mix drop-frame (;) and non-drop-frame (:) labels");
@@ -89,7 +89,7 @@ public final class ChangeRanges {
       }
     }
     String outside = clock.outside(start, end);
-    if (outside != null) throw new ValidationException(where, text + " " + outside);
+    if (outside != null) throw new ValidationException(where, "the range " + outside);
     return new Change(FrameRange.of(start, end), null, null, null, where);
   }
 }

@@ -118,13 +118,12 @@ final class CsvMarkers {
         }
         frames = Math.max(1, Math.max(fromOut, fromDuration));
       } catch (IllegalArgumentException e) {
-        problems.add(where, label + ": " + e.getMessage() + " (timecodes are read at the master's "
-            + ctx.rate().toDecimalString() + " fps)");
+        problems.add(where, label + ": " + e.getMessage());
         continue;
       }
       String outside = clock.outside(start, start + frames);
       if (outside != null) {
-        problems.add(where, label + " at " + in + " " + outside);
+        problems.add(where, label + " " + outside);
         continue;
       }
       changes.add(new Change(FrameRange.ofLength(start, frames), markerName, field(row, color), field(row, notes), where));
@@ -167,6 +166,7 @@ final class CsvMarkers {
     StringBuilder field = new StringBuilder();
     boolean quoted = false;
     boolean wasQuoted = false;
+    boolean reported = false;
     int line = 1;
     int rowLine = 1;
     int quoteLine = 0;
@@ -196,24 +196,28 @@ final class CsvMarkers {
           wasQuoted = true;
           quoteLine = line;
         } else {
-          problems.add(source + ":" + line, "a quote inside an unquoted field; quote the whole field and double the quote (\"\")");
+          if (!reported) problems.add(source + ":" + line, "a quote inside an unquoted field; quote the whole field and double the quote (\"\")");
+          reported = true;
           field.append(c);
         }
       } else if (c == ',') {
         fields.add(field.toString());
         field.setLength(0);
         wasQuoted = false;
+        reported = false;
       } else if (c == '\r' || c == '\n') {
         fields.add(field.toString());
         field.setLength(0);
         wasQuoted = false;
+        reported = false;
         rows.add(new Row(rowLine, List.copyOf(fields)));
         fields.clear();
         if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') i++;
         line++;
         rowLine = line;
       } else if (wasQuoted && !Character.isWhitespace(c)) {
-        problems.add(source + ":" + line, "text after a closing quote; quote the whole field and double any quote inside (\"\")");
+        if (!reported) problems.add(source + ":" + line, "text after a closing quote; quote the whole field and double any quote inside (\"\")");
+        reported = true;
         field.append(c);
       } else if (!wasQuoted) {
         field.append(c);

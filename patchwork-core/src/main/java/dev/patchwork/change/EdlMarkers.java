@@ -175,13 +175,12 @@ final class EdlMarkers {
       }
       end = start + duration;
     } catch (IllegalArgumentException e) {
-      problems.add(where, label + ": " + e.getMessage() + " (timecodes are read at the master's "
-          + clock.context().rate().toDecimalString() + " fps)");
+      problems.add(where, label + ": " + e.getMessage());
       return null;
     }
     String outside = clock.outside(start, end);
     if (outside != null) {
-      problems.add(where, label + " at " + event.recordIn + " " + outside);
+      problems.add(where, label + " " + outside);
       return null;
     }
     return new Change(FrameRange.of(start, end), name, values.get("C"), note.toString().strip(), where);

@@ -105,7 +105,7 @@ final class JsonChanges {
         start = clock.frameOf(inTc);
         end = clock.frameOf(outTc);
       } catch (IllegalArgumentException e) {
-        problems.add(where, e.getMessage() + " (timecodes are read at the master's " + clock.context().rate().toDecimalString() + " fps)");
+        problems.add(where, e.getMessage());
         return null;
       }
       if (end <= start) {
