@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  *       without {@code |D:}, record out minus record in, at least one frame.</li>
  *   <li>Drop-frame: a label with {@code ;} is drop-frame; after {@code FCM: DROP FRAME} every label is.</li>
  *   <li>Lines starting with {@code *} before the first event are comments; {@code TITLE:} is ignored.</li>
+ *   <li>A line is an event if it starts with a number and ends with four timecodes. A line that starts with three
+ *       or more digits and holds two or more timecodes but is not an event is reported as a malformed event line
+ *       (so a note line such as {@code 004 fix 01:00:01:00 to 01:00:02:00} is rejected, not guessed at).</li>
  *   <li>An event without a {@code |C:}/{@code |M:}/{@code |D:} line is an error: the file is then not a
  *       markers EDL (a cut list, say), and reading its events as changes would re-render the wrong frames.</li>
  * </ul>

@@ -25,12 +25,15 @@ import java.util.Locale;
  * <ul>
  *   <li>A marked range is relative to the item that owns it, as the OTIO schema says ("relative to the Item this
  *       marker is attached to"): 0 is the first frame of the Stack (or of the Track, less the track's
- *       {@code source_range} start). Resolve's own exports lay out the tracks from 0 with the timeline's start
+ *       {@code source_range} start). Resolve's own exports lay out the tracks from 0 and keep the timeline's start
  *       timecode only in {@code global_start_time} (e.g. {@code {"rate": 24.0, "value": 86400.0}} for
- *       01:00:00:00 in github.com/tweak-wtf/otio_tools, {@code tests/otio_timelines/*_native.otio}); their
- *       markers follow the same rule.</li>
+ *       01:00:00:00 in github.com/tweak-wtf/otio_tools, {@code tests/otio_timelines/*_native.otio}). No public
+ *       Resolve export holding timeline markers was found to confirm that its marker times are relative too; if a
+ *       file's marker times did include the timeline start, its markers would land past the master's end and be
+ *       reported as outside it, never silently moved.</li>
  *   <li>The timeline starts at {@code global_start_time}, a frame count since 00:00:00:00 in the master's
- *       timecode mode (Resolve writes 108000 at 29.97 non-drop for 01:00:00:00). A marker's master frame is
+ *       timecode mode (01:00:00:00 is 108000 at 29.97 non-drop, as OTIO's {@code to_timecode} and Resolve's
+ *       {@code GetStartFrame()} count it; 107892 at drop-frame). A marker's master frame is
  *       {@code global_start_time + marker start - master start timecode}, so a timeline that starts where the
  *       master starts maps marker frame n to master frame n. A null or missing {@code global_start_time} means the
  *       timeline starts where the master starts.</li>
