@@ -46,7 +46,7 @@ public final class FieldChecks {
 
   public static String fileName(String value) {
     if (value.isBlank()) return "must not be empty";
-    if (value.indexOf('/') >= 0 || value.indexOf('\\') >= 0 || value.indexOf('\0') >= 0) {
+    if (value.indexOf('/') >= 0 || value.indexOf('\0') >= 0) {
       return "expected a file name without a directory, found " + quote(value);
     }
     if (value.equals(".") || value.equals("..")) return "expected a file name, found " + quote(value);

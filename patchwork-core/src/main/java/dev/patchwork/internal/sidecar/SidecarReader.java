@@ -432,6 +432,8 @@ public final class SidecarReader {
   static String describe(JsonNode n) {
     if (n.isTextual()) return FieldChecks.quote(n.textValue());
     if (n.isBoolean()) return n.asText();
+    if (n.isBigDecimal()) return "the decimal number " + n.decimalValue().stripTrailingZeros().toPlainString();
+    if (n.isFloatingPointNumber()) return "the decimal number " + n.asText();
     if (n.isNumber()) return n.asText();
     if (n.isArray()) return "an array";
     if (n.isObject()) return "a table";
