@@ -125,6 +125,20 @@ class SidecarRoundTripTest {
   }
 
   @Test
+  void aHandEditedFileIsReadAsTomlAndWrittenBackCanonically() {
+    String edited = ("# edited by hand\n" + example)
+        .replace("[master]\n", "[master]   # the file\n")
+        .replace("container = \"mov\"", "container='mov'")
+        .replace("width = 1920", "width = 1_920")
+        .replace("\n", "\r\n");
+
+    Sidecar s = Sidecars.parse(edited, "edited.toml");
+
+    assertThat(s).isEqualTo(Sidecars.parse(example, TestSidecars.EXAMPLE));
+    assertThat(Sidecars.toToml(s)).isEqualTo(example);
+  }
+
+  @Test
   void outputDoesNotDependOnTheDefaultLocale() {
     Sidecar s = Sidecars.parse(example, TestSidecars.EXAMPLE);
     java.util.Locale saved = java.util.Locale.getDefault();
