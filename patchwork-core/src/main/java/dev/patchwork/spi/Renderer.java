@@ -1,0 +1,48 @@
+package dev.patchwork.spi;
+
+import dev.patchwork.PatchListener;
+import dev.patchwork.plan.MasterFacts;
+import dev.patchwork.plan.Segment;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Renders master frames again with the master's exact settings: from a new source (ffmpeg), from insert clips,
+ * or in DaVinci Resolve. One call renders one RENDER segment of a plan into a file the splicer can use.
+ *
+ * <p>Implementations must be thread-safe; Patchwork may render several segments at once.
+ */
+public interface Renderer {
+
+  /** A short name for messages and the sidecar's history ("ffmpeg", "resolve"). */
+  String name();
+
+  /**
+   * Renders {@code request.segment()} into {@code request.output()}.
+   *
+   * @throws dev.patchwork.ToolFailedException   if the rendering tool failed
+   * @throws dev.patchwork.CancelledException    if the calling thread was interrupted
+   * @throws dev.patchwork.ValidationException   if the source cannot provide those frames
+   */
+  void render(Request request);
+
+  /**
+   * What to render.
+   *
+   * @param master   the master being patched (read-only)
+   * @param facts    the master's facts (frame rate, random-access points)
+   * @param segment  the RENDER segment, in master frames
+   * @param output   where to write the rendered segment (a temporary file beside the final output)
+   * @param listener progress for this segment
+   */
+  record Request(Path master, MasterFacts facts, Segment segment, Path output, PatchListener listener) {
+    public Request {
+      Objects.requireNonNull(master, "master");
+      Objects.requireNonNull(facts, "facts");
+      Objects.requireNonNull(segment, "segment");
+      Objects.requireNonNull(output, "output");
+      Objects.requireNonNull(listener, "listener");
+      if (!segment.isRender()) throw new IllegalArgumentException("not a RENDER segment: " + segment);
+    }
+  }
+}
