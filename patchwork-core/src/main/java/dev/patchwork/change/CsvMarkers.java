@@ -50,7 +50,7 @@ final class CsvMarkers {
     }
   }
 
-  static List<Change> read(String text, String source, ChangeContext ctx) {
+  static List<Change> read(String text, String source, ChangeContext ctx, ChangeFilter filter) {
     Problems problems = new Problems();
     List<Row> rows = parse(EdlMarkers.stripBom(text), source, problems);
     problems.throwIfAny();
@@ -74,7 +74,7 @@ final class CsvMarkers {
     Integer color = column(columns, "color", "colour", "marker color", "marker colour");
     Integer notes = column(columns, "notes", "note", "marker notes", "marker note");
 
-    MasterClock clock = new MasterClock(ctx);
+    MasterClock clock = new MasterClock(ctx, filter);
     List<Change> changes = new ArrayList<>();
     for (int r = h + 1; r < rows.size(); r++) {
       Row row = rows.get(r);
@@ -121,6 +121,7 @@ final class CsvMarkers {
         problems.add(where, label + ": " + e.getMessage());
         continue;
       }
+      if (!clock.wanted(markerName, field(row, color))) continue;
       String outside = clock.outside(start, start + frames);
       if (outside != null) {
         problems.add(where, label + " " + outside);

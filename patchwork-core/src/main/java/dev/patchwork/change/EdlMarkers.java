@@ -69,8 +69,8 @@ final class EdlMarkers {
     }
   }
 
-  static List<Change> read(String text, String source, ChangeContext ctx) {
-    MasterClock clock = new MasterClock(ctx);
+  static List<Change> read(String text, String source, ChangeContext ctx, ChangeFilter filter) {
+    MasterClock clock = new MasterClock(ctx, filter);
     Problems problems = new Problems();
     List<Event> events = new ArrayList<>();
     boolean dropFrame = false;
@@ -181,6 +181,7 @@ final class EdlMarkers {
       problems.add(where, label + ": " + e.getMessage());
       return null;
     }
+    if (!clock.wanted(name, values.get("C"))) return null;
     String outside = clock.outside(start, end);
     if (outside != null) {
       problems.add(where, label + " " + outside);

@@ -31,13 +31,13 @@ final class JsonChanges {
 
   private JsonChanges() {}
 
-  static List<Change> read(JsonNode root, String source, ChangeContext ctx) {
+  static List<Change> read(JsonNode root, String source, ChangeContext ctx, ChangeFilter filter) {
     Problems problems = new Problems();
     if (!root.isArray()) {
       problems.add(source, "expected a list of changes [{\"start\": 0, \"frames\": 24}, ...], found " + Json.kind(root));
       problems.throwIfAny();
     }
-    MasterClock clock = new MasterClock(ctx);
+    MasterClock clock = new MasterClock(ctx, filter);
     List<Change> changes = new ArrayList<>();
     for (int i = 0; i < root.size(); i++) {
       JsonNode item = root.get(i);
@@ -113,9 +113,10 @@ final class JsonChanges {
         return null;
       }
     }
+    if (!clock.wanted(name, color)) return null;
     String outside = clock.outside(start, end);
     if (outside != null) {
-      problems.add(where, "the change " + outside);
+      problems.add(where, (name == null ? "the change " : "the change '" + name + "' ") + outside);
       return null;
     }
     return new Change(FrameRange.of(start, end), name, color, note, where);

@@ -72,6 +72,15 @@ public final class MarkerFiles {
    * @throws ValidationException if the file cannot be read, its format cannot be told, or it holds any problem
    */
   public static List<Change> read(Path file, ChangeContext ctx) {
+    return read(file, ctx, ChangeFilter.ALL);
+  }
+
+  /**
+   * The changes in {@code file} that {@code filter} keeps. Markers the filter drops are skipped before their range is
+   * checked, so a red marker outside the master does not fail a read for blue ones; malformed lines are still errors.
+   */
+  public static List<Change> read(Path file, ChangeContext ctx, ChangeFilter filter) {
+    Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(ctx, "ctx");
     String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
@@ -81,7 +90,7 @@ public final class MarkerFiles {
     } catch (IOException e) {
       throw new ValidationException(name, "cannot read " + file + ": " + e, e);
     }
-    return read(decode(bytes, name), name, ctx);
+    return read(decode(bytes, name), name, ctx, filter);
   }
 
   /**
@@ -89,15 +98,21 @@ public final class MarkerFiles {
    * {@code sourceName} and the content. {@code sourceName} names the input in messages and origins.
    */
   public static List<Change> read(String content, String sourceName, ChangeContext ctx) {
+    return read(content, sourceName, ctx, ChangeFilter.ALL);
+  }
+
+  /** The changes in {@code content} that {@code filter} keeps; see {@link #read(Path, ChangeContext, ChangeFilter)}. */
+  public static List<Change> read(String content, String sourceName, ChangeContext ctx, ChangeFilter filter) {
+    Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(ctx, "ctx");
     Format format = formatByExtension(sourceName);
-    if (format == Format.EDL) return EdlMarkers.read(content, sourceName, ctx);
-    if (format == Format.CSV) return CsvMarkers.read(content, sourceName, ctx);
+    if (format == Format.EDL) return EdlMarkers.read(content, sourceName, ctx, filter);
+    if (format == Format.CSV) return CsvMarkers.read(content, sourceName, ctx, filter);
     JsonNode root = jsonOrExplain(content, sourceName, format);
-    if (format == Format.OTIO || isOtio(root)) return OtioMarkers.read(root, sourceName, ctx);
-    return jsonList(root, sourceName, ctx);
+    if (format == Format.OTIO || isOtio(root)) return OtioMarkers.read(root, sourceName, ctx, filter);
+    return jsonList(root, sourceName, ctx, filter);
   }
 
   /**
@@ -119,22 +134,22 @@ public final class MarkerFiles {
 
   /** Resolve Timeline Markers EDL text. */
   public static List<Change> readEdl(String content, String sourceName, ChangeContext ctx) {
-    return EdlMarkers.read(content, sourceName, ctx);
+    return EdlMarkers.read(content, sourceName, ctx, ChangeFilter.ALL);
   }
 
   /** Resolve Edit Index CSV text. */
   public static List<Change> readCsv(String content, String sourceName, ChangeContext ctx) {
-    return CsvMarkers.read(content, sourceName, ctx);
+    return CsvMarkers.read(content, sourceName, ctx, ChangeFilter.ALL);
   }
 
   /** OpenTimelineIO timeline JSON text. */
   public static List<Change> readOtio(String content, String sourceName, ChangeContext ctx) {
-    return OtioMarkers.read(Json.parse(content, sourceName), sourceName, ctx);
+    return OtioMarkers.read(Json.parse(content, sourceName), sourceName, ctx, ChangeFilter.ALL);
   }
 
   /** Patchwork's plain JSON list text, as {@link #toJson} writes it. */
   public static List<Change> readJsonList(String content, String sourceName, ChangeContext ctx) {
-    return JsonChanges.read(Json.parse(content, sourceName), sourceName, ctx);
+    return JsonChanges.read(Json.parse(content, sourceName), sourceName, ctx, ChangeFilter.ALL);
   }
 
   /**
@@ -148,9 +163,9 @@ public final class MarkerFiles {
     return JsonChanges.write(changes);
   }
 
-  private static List<Change> jsonList(JsonNode root, String sourceName, ChangeContext ctx) {
+  private static List<Change> jsonList(JsonNode root, String sourceName, ChangeContext ctx, ChangeFilter filter) {
     if (!root.isArray()) throw notAMarkerFile(sourceName, root);
-    return JsonChanges.read(root, sourceName, ctx);
+    return JsonChanges.read(root, sourceName, ctx, filter);
   }
 
   private static Format formatByExtension(String fileName) {

@@ -1,5 +1,6 @@
 package dev.patchwork.change;
 
+import dev.patchwork.time.FrameRange;
 import dev.patchwork.time.Timecode;
 import java.util.regex.Pattern;
 
@@ -23,9 +24,23 @@ final class MasterClock {
   static final Pattern LABEL = Pattern.compile("\\d\\d[:;.,]\\d\\d[:;.,]\\d\\d[:;.,]\\d\\d");
 
   private final ChangeContext ctx;
+  private final ChangeFilter filter;
 
   MasterClock(ChangeContext ctx) {
+    this(ctx, ChangeFilter.ALL);
+  }
+
+  MasterClock(ChangeContext ctx, ChangeFilter filter) {
     this.ctx = ctx;
+    this.filter = filter;
+  }
+
+  /**
+   * True if a marker with this name and colour is wanted. Markers the filter drops are skipped before their
+   * range is checked against the master, so a filtered-out marker outside the master is not an error.
+   */
+  boolean wanted(String name, String color) {
+    return filter == ChangeFilter.ALL || filter.test(new Change(FrameRange.of(0, 1), name, color, null, null));
   }
 
   ChangeContext context() {

@@ -79,9 +79,9 @@ final class OtioMarkers {
     }
   }
 
-  static List<Change> read(JsonNode root, String source, ChangeContext ctx) {
+  static List<Change> read(JsonNode root, String source, ChangeContext ctx, ChangeFilter filter) {
     Problems problems = new Problems();
-    MasterClock clock = new MasterClock(ctx);
+    MasterClock clock = new MasterClock(ctx, filter);
     String schema = root.path("OTIO_SCHEMA").asText("");
     if (!root.isObject() || !schema.startsWith("Timeline.")) {
       problems.add(source, "expected an OTIO timeline (\"OTIO_SCHEMA\": \"Timeline.1\"), found "
@@ -182,6 +182,7 @@ final class OtioMarkers {
         problems.add(where, label + " lies far outside the master; the master has " + ctx.describeMaster());
         continue;
       }
+      if (!clock.wanted(name, color(marker.get("color")))) continue;
       String outside = clock.outside(first.longValueExact(), end.longValueExact());
       if (outside != null) {
         problems.add(where, label + " " + outside);
