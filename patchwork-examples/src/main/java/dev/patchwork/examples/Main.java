@@ -1,10 +1,112 @@
 package dev.patchwork.examples;
 
-/** Placeholder entry point; the CLI arrives with the ffmpeg engine. */
-public final class Main {
-  private Main() {}
+import dev.patchwork.CancelledException;
+import dev.patchwork.PatchworkException;
+import dev.patchwork.ToolFailedException;
+import dev.patchwork.ToolNotFoundException;
+import dev.patchwork.UnsupportedMasterException;
+import dev.patchwork.ValidationException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.io.OutputStreamWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code patchwork} command line.
+ *
+ * <p>Exit codes, for every command: 0 ok; 1 verification found a mismatch; 2 usage; 3 invalid input;
+ * 4 a tool or service failed (ffmpeg, Resolve, database); 130 interrupted. Errors are one line on stderr
+ * ({@code patchwork: …}); {@code --verbose} adds the stack trace. stdout carries only results (JSON with
+ * {@code --json}); progress and messages go to stderr.
+ */
+@Command(
+    name = "patchwork",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Re-render only what changed in a video master: plan, patch, verify.",
+    subcommands = {PlanCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static final int OK = 0;
+  public static final int MISMATCH = 1;
+  public static final int USAGE = 2;
+  public static final int INVALID_INPUT = 3;
+  public static final int TOOL_FAILED = 4;
+  public static final int INTERRUPTED = 130;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
 
   public static void main(String[] args) {
-    System.out.println("patchwork " + Main.class.getPackage().getImplementationVersion());
+    configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
+    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit code (for tests and embedding). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      err.println("patchwork: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Try 'patchwork " + commandPath(ex.getCommandLine()) + "--help' for usage.");
+      return USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      boolean verbose = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+          || parseResult.hasMatchedOption("--verbose");
+      int code = exitCodeFor(ex);
+      err.println("patchwork: " + messageFor(ex));
+      if (verbose) ex.printStackTrace(err);
+      err.flush();
+      return code;
+    });
+    return cli.execute(args);
+  }
+
+  /**
+   * slf4j-simple on stderr: warnings only, or debug detail (ffmpeg argv and the like) with {@code --verbose}.
+   * Explicit {@code -Dorg.slf4j.simpleLogger.*} settings win.
+   */
+  static void configureLogging(boolean verbose) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn"));
+    System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
+    System.setProperty("org.slf4j.simpleLogger.showThreadName", System.getProperty("org.slf4j.simpleLogger.showThreadName", "false"));
+    System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+  }
+
+  /** The exit code for an exception that escaped a command. */
+  static int exitCodeFor(Throwable ex) {
+    if (ex instanceof VerificationMismatch) return MISMATCH;
+    if (ex instanceof CancelledException) return INTERRUPTED;
+    if (ex instanceof ValidationException || ex instanceof UnsupportedMasterException) return INVALID_INPUT;
+    if (ex instanceof ToolNotFoundException || ex instanceof ToolFailedException) return TOOL_FAILED;
+    if (ex instanceof java.nio.file.NoSuchFileException || ex instanceof java.nio.file.AccessDeniedException) return INVALID_INPUT;
+    if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) return TOOL_FAILED;
+    if (ex instanceof PatchworkException) return TOOL_FAILED;
+    return TOOL_FAILED;
+  }
+
+  private static String messageFor(Throwable ex) {
+    if (ex instanceof java.nio.file.NoSuchFileException n) return "no such file: " + n.getFile();
+    if (ex instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
+    String m = ex.getMessage();
+    if (ex instanceof PatchworkException || ex instanceof IllegalArgumentException) return m;
+    return ex.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  private static String commandPath(CommandLine c) {
+    StringBuilder sb = new StringBuilder();
+    for (CommandLine p = c; p != null && p.getParent() != null; p = p.getParent()) sb.insert(0, p.getCommandName() + " ");
+    return sb.toString();
   }
 }
