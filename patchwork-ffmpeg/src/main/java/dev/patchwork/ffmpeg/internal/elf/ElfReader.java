@@ -234,7 +234,10 @@ public final class ElfReader {
           ByteBuffer aux = read(ch, vd + Integer.toUnsignedLong(def.getInt(12)), 8); // vda_name, vda_next
           String name = string(Integer.toUnsignedLong(aux.getInt(0)));
           definitions.add(name);
-          versionsByIndex.put(Short.toUnsignedInt(def.getShort(4)) & 0x7fff, new String[] {name, ""});
+          int index = Short.toUnsignedInt(def.getShort(4)) & 0x7fff;
+          if (index > 1) { // index 1 is the base definition (the file's name): symbols there are unversioned
+            versionsByIndex.put(index, new String[] {name, ""});
+          }
           vd += Integer.toUnsignedLong(def.getInt(16));
         }
       }
