@@ -151,10 +151,11 @@ public final class NativeDeps {
 
   /**
    * The symbols a stub for {@code library} must define: those the importers bind to it by version
-   * (their .gnu.version entry points at a Vernaux under the Verneed for this file), and their
-   * unversioned, non-weak undefined symbols that nothing else they can load defines. ELF does not
-   * record where an unversioned symbol comes from (libxcb is not versioned), so two missing
-   * unversioned libraries needed by one file both get the unclaimed ones; the duplicates are harmless.
+   * (their .gnu.version entry points at a Vernaux under the Verneed for this file), and, if the
+   * importer needs no version from it (libxcb is not versioned), its unversioned, non-weak undefined
+   * symbols that nothing else it can load defines. ELF does not record where an unversioned symbol
+   * comes from, so two missing unversioned libraries needed by one file both get the unclaimed ones;
+   * the duplicates are harmless.
    */
   private static Stub writeStub(Path dir, String library, Set<String> importers, Map<String, ElfReader> bundle,
       Set<String> definedElsewhere) throws IOException {
@@ -162,11 +163,13 @@ public final class NativeDeps {
     Set<String> versions = new TreeSet<>();
     for (String importer : importers) {
       ElfReader elf = bundle.get(importer);
-      elf.versionNeeds().stream().filter(n -> n.library().equals(library)).forEach(n -> versions.addAll(n.versions()));
+      List<String> needed = elf.versionNeeds().stream().filter(n -> n.library().equals(library))
+          .flatMap(n -> n.versions().stream()).toList();
+      versions.addAll(needed);
       for (ElfReader.Symbol s : elf.symbols()) {
         boolean bound = !s.defined() && s.library().equals(library);
-        boolean unclaimed = !s.defined() && s.version().isEmpty() && s.binding() != ElfReader.STB_WEAK
-            && !definedElsewhere.contains(s.name());
+        boolean unclaimed = needed.isEmpty() && !s.defined() && s.version().isEmpty()
+            && s.binding() != ElfReader.STB_WEAK && !definedElsewhere.contains(s.name());
         if (!bound && !unclaimed) {
           continue;
         }

@@ -138,6 +138,11 @@ class NativeDepsTest {
       assertThat(xcbStub).containsAll(provided);
     }
     assertThat(xcbStub).allMatch(name -> realXcb.contains(name) || realShm.contains(name));
+    // The versioned libraries get only their versioned symbols, not the unclaimed xcb ones.
+    assertThat(ElfReader.read(dir.resolve("libpulse.so.0")).symbols()).isNotEmpty()
+        .allSatisfy(s -> assertThat(s.version()).isEqualTo("PULSE_0"));
+    assertThat(ElfReader.read(dir.resolve("libasound.so.2")).symbols()).isNotEmpty()
+        .allSatisfy(s -> assertThat(s.version()).startsWith("ALSA_0.9"));
   }
 
   @Test

@@ -80,6 +80,17 @@ public final class TestBundle {
     return new Run(p.exitValue(), out);
   }
 
+  /** Whether binutils' readelf can be run (tests that use it as an independent check skip without it). */
+  public static boolean readelfAvailable() {
+    try {
+      Process p = new ProcessBuilder("readelf", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
   private static void copyFiles(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.list(from)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {

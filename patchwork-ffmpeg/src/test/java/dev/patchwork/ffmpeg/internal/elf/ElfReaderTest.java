@@ -84,7 +84,7 @@ class ElfReaderTest {
   /** The whole dynamic symbol table, as name@version, agrees with readelf's (GNU_HASH sizing included). */
   @Test
   void agreesWithReadelfOnEveryDynamicSymbol() throws Exception {
-    assumeThat(readelfAvailable()).as("readelf (binutils) installed").isTrue();
+    assumeThat(TestBundle.readelfAvailable()).as("readelf (binutils) installed").isTrue();
     for (String file : List.of("libavdevice.so.61", "libavutil.so.59", "libdrm.so.2", "ffmpeg")) {
       Path path = bundle.resolve(file);
       Set<String> ours = new TreeSet<>();
@@ -105,14 +105,6 @@ class ElfReaderTest {
     assertThat(ElfReader.isElf64X86(text)).isFalse();
     assertThat(ElfReader.isElf64X86(bundle.resolve("libavutil.so.59"))).isTrue();
     assertThatThrownBy(() -> ElfReader.read(text)).isInstanceOf(IOException.class).hasMessageContaining("not an ELF64");
-  }
-
-  static boolean readelfAvailable() {
-    try {
-      return new ProcessBuilder("readelf", "--version").start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
   }
 
   /** name[@version][ UND] for every dynsym entry but 0, from {@code readelf --dyn-syms --wide}. */

@@ -66,7 +66,7 @@ class StubLibraryWriterTest {
 
   @Test
   void readelfFindsNothingToWarnAbout() throws Exception {
-    assumeThat(ElfReaderTest.readelfAvailable()).as("readelf (binutils) installed").isTrue();
+    assumeThat(TestBundle.readelfAvailable()).as("readelf (binutils) installed").isTrue();
     Path stub = Files.write(temp.resolve("libfake.so.3"), StubLibraryWriter.write("libfake.so.3", List.of(), SYMBOLS));
 
     TestBundle.Run run = TestBundle.run(List.of("readelf", "-a", "--wide", "--enable-checks", stub.toString()),
