@@ -119,7 +119,9 @@ public final class NativeDeps {
   private static LoadPlan plan(Path dir, Function<String, Optional<Path>> systemLibrary) throws IOException {
     Map<String, ElfReader> bundle = new TreeMap<>(); // file name -> parsed file
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).filter(ElfReader::isElf64X86).toList()) {
+      // Dot files are skipped: a temp file left by an interrupted stub write is not part of the bundle.
+      for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).filter(Files::isRegularFile)
+          .filter(ElfReader::isElf64X86).toList()) {
         bundle.put(f.getFileName().toString(), ElfReader.read(f));
       }
     }

@@ -158,6 +158,17 @@ class NativeDepsTest {
   }
 
   @Test
+  void aTempFileLeftByAnInterruptedWriteIsIgnored() throws IOException {
+    Path dir = copy("interrupted");
+    byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(bundle.resolve("libavdevice.so.61")), 200);
+    Files.write(dir.resolve(".libpulse.so.0.123.tmp"), head); // an ELF header pointing past the end
+
+    LoadPlan plan = NativeDeps.ensureLoadable(dir, without(system, List.of("libpulse.so.0")));
+
+    assertThat(plan.stubbed()).extracting(Stub::library).containsExactly("libpulse.so.0");
+  }
+
+  @Test
   void aMissingLibraryThatIsNotADeviceLibraryFailsNamingIt() throws IOException {
     Path dir = copy("no libstdc++");
 
