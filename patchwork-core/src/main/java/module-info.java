@@ -17,4 +17,5 @@ module dev.patchwork.core {
   opens dev.patchwork.sidecar to com.fasterxml.jackson.databind;
 
   uses dev.patchwork.spi.MediaProber;
+  uses dev.patchwork.spi.PatchEngine;
 }

@@ -1,8 +1,8 @@
 package dev.patchwork.spi;
 
 import dev.patchwork.PatchListener;
-import dev.patchwork.plan.MasterFacts;
 import dev.patchwork.plan.Segment;
+import dev.patchwork.sidecar.Sidecar;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -30,15 +30,15 @@ public interface Renderer {
    * What to render.
    *
    * @param master   the master being patched (read-only)
-   * @param facts    the master's facts (frame rate, random-access points)
+   * @param sidecar  the master's sidecar: its stream parameters and encoder settings, which the render must match
    * @param segment  the RENDER segment, in master frames
    * @param output   where to write the rendered segment (a temporary file beside the final output)
    * @param listener progress for this segment
    */
-  record Request(Path master, MasterFacts facts, Segment segment, Path output, PatchListener listener) {
+  record Request(Path master, Sidecar sidecar, Segment segment, Path output, PatchListener listener) {
     public Request {
       Objects.requireNonNull(master, "master");
-      Objects.requireNonNull(facts, "facts");
+      Objects.requireNonNull(sidecar, "sidecar");
       Objects.requireNonNull(segment, "segment");
       Objects.requireNonNull(output, "output");
       Objects.requireNonNull(listener, "listener");
