@@ -14,9 +14,9 @@ import java.util.Objects;
  * @param nalUnitType      the NAL unit type of its first slice (H.264 5 or 1, HEVC 16–21), or {@code -1} (MPEG-2)
  * @param leading          display range of its leading pictures: stored after it in decode order, shown before it.
  *                         Empty (at {@code frame}) when there are none
- * @param leadingDecodable true if every leading picture can be decoded from this point on (HEVC RADL, an MPEG-2
- *                         closed GOP whose first B-frames predict only backwards); false if any references the
- *                         previous GOP (HEVC RASL, H.264 open-GOP B-frames, MPEG-2 open GOP). Either way they
+ * @param leadingDecodable true if every leading picture (if any) can be decoded from this point on (HEVC RADL, an
+ *                         MPEG-2 closed GOP whose first B-frames predict only backwards); false if any references
+ *                         the previous GOP (HEVC RASL, H.264 open-GOP B-frames, MPEG-2 open GOP). Either way they
  *                         are displayed before the point, so a splice at this point must drop or replace them
  * @param brokenLink       the bitstream says the leading pictures are unusable (MPEG-2 or H.264 recovery-point
  *                         {@code broken_link}, HEVC BLA)

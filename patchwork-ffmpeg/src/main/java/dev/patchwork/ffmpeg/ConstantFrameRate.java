@@ -64,6 +64,14 @@ final class ConstantFrameRate {
       long dev = Math.subtractExact(Math.multiplyExact(t, q), Math.multiplyExact((long) i, p)); // (t - i·P/Q)·Q
       long abs = Math.abs(dev);
       if (abs > q || 2 * abs >= p) {
+        if (dev > 0) {
+          long missing = (dev + p / 2) / p; // whole frames skipped, if the timestamps merely jump ahead
+          long rest = Math.abs(dev - missing * p);
+          if (missing >= 1 && rest <= q && 2 * rest < p) {
+            return missing + (missing == 1 ? " frame is" : " frames are") + " missing before frame " + i
+                + " (a gap in the timestamps at " + seconds(t, tb) + " s)";
+          }
+        }
         return "frame " + i + " starts at " + seconds(t, tb) + " s after frame 0, but at a constant "
             + rate.toDecimalString() + " fps it would start at " + seconds(i * rate.denominator(), rate.numerator()) + " s";
       }

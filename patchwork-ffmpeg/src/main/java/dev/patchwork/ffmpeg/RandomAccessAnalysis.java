@@ -119,7 +119,7 @@ final class RandomAccessAnalysis {
         continue;
       }
       boolean brokenLink = pic.brokenLink() || kind == AccessPoint.Kind.BLA;
-      points.add(new AccessPoint(frame, c, kind, pic.nalUnitType(), FrameRange.of(frame - lead, frame), lead > 0 && decodable, brokenLink));
+      points.add(new AccessPoint(frame, c, kind, pic.nalUnitType(), FrameRange.of(frame - lead, frame), decodable, brokenLink));
       previousFrame = frame;
     }
 

@@ -182,6 +182,47 @@ class FfprobeProberIntegrationTest {
     });
   }
 
+  @Test
+  void hevcIdrWithRadl_leadingPicturesThatDecodeFromThePoint() {
+    Path clip = RealFfmpeg.testClip(dir.resolve("x265 radl.mp4"), "24", 72, "-c:v", "libx265", "-preset", "ultrafast",
+        "-x265-params", "keyint=24:min-keyint=24:scenecut=0:no-open-gop=1:radl=2:bframes=3:log-level=error", "-an");
+
+    MediaProbe p = prober.probeMedia(clip);
+
+    assertThat(p.frameCount()).isEqualTo(72).isEqualTo(RealFfmpeg.decodedFrameCount(clip));
+    assertThat(p.accessPoints()).extracting(AccessPoint::frame).containsExactly(0L, 24L, 48L);
+    List<TracedPacket> traced = RealFfmpeg.trace(clip);
+    for (AccessPoint a : p.accessPoints().subList(1, 3)) {
+      assertThat(a.kind()).isEqualTo(AccessPoint.Kind.IDR);
+      assertThat(firstVclNalType(traced.get(a.packet()))).isEqualTo(19).isEqualTo(a.nalUnitType()); // IDR_W_RADL
+      long radl = traced.subList(a.packet() + 1, a.packet() + 8).stream()
+          .filter(t -> t.pts() < traced.get(a.packet()).pts())
+          .peek(t -> assertThat(firstVclNalType(t)).isBetween(6, 7))
+          .count();
+      assertThat(a.lead()).isEqualTo(radl).isEqualTo(2);
+      assertThat(a.leadingDecodable()).isTrue();
+    }
+  }
+
+  @Test
+  void hevcCraRetypedAsBla_itsRaslPicturesAreNotFrames() throws IOException {
+    Path clip = RealFfmpeg.testClip(dir.resolve("x265 for bla.mp4"), "24", 72, "-c:v", "libx265", "-preset", "ultrafast",
+        "-x265-params", "keyint=24:min-keyint=24:scenecut=0:log-level=error", "-an");
+    long leadOfCra = prober.probeMedia(clip).accessPoints().get(1).lead();
+    // the second keyframe ffprobe lists is the CRA; in MP4 its NAL header follows a 4-byte length at pos
+    String secondKey = RealFfmpeg.ffprobe(clip, "-select_streams", "v:0", "-show_entries", "packet=pos,flags", "-of", "csv=p=0")
+        .lines().filter(l -> l.contains("K")).skip(1).findFirst().orElseThrow();
+    long pos = Long.parseLong(secondKey.split(",")[0]);
+    byte[] bytes = Files.readAllBytes(clip);
+    assertThat(bytes[(int) pos + 4]).isEqualTo((byte) (21 << 1)); // CRA_NUT
+    bytes[(int) pos + 4] = (byte) (16 << 1); // BLA_W_LP: decoders now drop its RASL pictures
+    Path bla = Files.write(dir.resolve("x265 bla.mp4"), bytes);
+
+    assertThat(RealFfmpeg.decodedFrameCount(bla)).isEqualTo(72 - leadOfCra);
+    assertThatThrownBy(() -> prober.probeMedia(bla)).isInstanceOf(UnsupportedMasterException.class)
+        .hasMessageContaining(leadOfCra + " frames are missing before frame " + (24 - leadOfCra));
+  }
+
   // --- MPEG-2 ---------------------------------------------------------------------------------------------
 
   @Test
