@@ -23,6 +23,7 @@ public final class PacketIndex {
   static final byte SKIPPED = 8;
 
   private final TimeBase timeBase;
+  private final int count;
   private final long[] pts;
   private final long[] dts;
   private final long[] duration;
@@ -32,15 +33,18 @@ public final class PacketIndex {
   private final int[] frameOfPacket;
   private final int[] packetOfFrame;
 
-  /** Takes ownership of the arrays (callers in this package build them and let go). */
-  PacketIndex(TimeBase timeBase, long[] pts, long[] dts, long[] duration, long[] position, int[] size, byte[] flags,
+  /**
+   * Takes ownership of the arrays (callers in this package build them and let go); only the first {@code count}
+   * entries of the per-packet arrays are used, so a builder's spare capacity need not be copied away.
+   */
+  PacketIndex(TimeBase timeBase, int count, long[] pts, long[] dts, long[] duration, long[] position, int[] size, byte[] flags,
       int[] frameOfPacket, int[] packetOfFrame) {
     this.timeBase = Objects.requireNonNull(timeBase, "timeBase");
-    int n = pts.length;
-    if (dts.length != n || duration.length != n || position.length != n || size.length != n || flags.length != n
-        || frameOfPacket.length != n) {
-      throw new IllegalArgumentException("packet arrays differ in length");
+    if (count < 0 || pts.length < count || dts.length < count || duration.length < count || position.length < count
+        || size.length < count || flags.length < count || frameOfPacket.length < count) {
+      throw new IllegalArgumentException("packet arrays shorter than " + count);
     }
+    this.count = count;
     this.pts = pts;
     this.dts = dts;
     this.duration = duration;
@@ -57,7 +61,7 @@ public final class PacketIndex {
 
   /** Packets in the video stream, displayed or not. */
   public int packetCount() {
-    return pts.length;
+    return count;
   }
 
   /** Frames the stream displays. */
@@ -67,17 +71,17 @@ public final class PacketIndex {
 
   /** Presentation timestamp of a packet, or {@link #ABSENT}. */
   public long pts(int packet) {
-    return pts[packet];
+    return pts[Objects.checkIndex(packet, count)];
   }
 
   /** Decoding timestamp of a packet, or {@link #ABSENT} (Matroska does not store it). */
   public long dts(int packet) {
-    return dts[packet];
+    return dts[Objects.checkIndex(packet, count)];
   }
 
   /** Duration of a packet, or {@link #ABSENT}. */
   public long duration(int packet) {
-    return duration[packet];
+    return duration[Objects.checkIndex(packet, count)];
   }
 
   /**
@@ -86,27 +90,27 @@ public final class PacketIndex {
    * the frame, the MXF KLV key before the essence.
    */
   public long position(int packet) {
-    return position[packet];
+    return position[Objects.checkIndex(packet, count)];
   }
 
   /** Size of a packet's payload in bytes. */
   public int byteSize(int packet) {
-    return size[packet];
+    return size[Objects.checkIndex(packet, count)];
   }
 
   /** True if the container flags the packet as a keyframe (not proof of a clean random-access point). */
   public boolean isKeyFlagged(int packet) {
-    return (flags[packet] & KEY) != 0;
+    return (flags[Objects.checkIndex(packet, count)] & KEY) != 0;
   }
 
   /** True if the packet produces a frame. */
   public boolean isDisplayed(int packet) {
-    return frameOfPacket[packet] >= 0;
+    return frameOfPacket[Objects.checkIndex(packet, count)] >= 0;
   }
 
   /** The display-order frame of a packet, or -1 if it is not displayed. */
   public int frameOf(int packet) {
-    return frameOfPacket[packet];
+    return frameOfPacket[Objects.checkIndex(packet, count)];
   }
 
   /** The packet holding display-order frame {@code frame}. */
@@ -117,6 +121,6 @@ public final class PacketIndex {
 
   @Override
   public String toString() {
-    return "PacketIndex[" + pts.length + " packets, " + packetOfFrame.length + " frames, time base " + timeBase + "]";
+    return "PacketIndex[" + count + " packets, " + packetOfFrame.length + " frames, time base " + timeBase + "]";
   }
 }

@@ -8,7 +8,8 @@ import java.util.BitSet;
 /**
  * Collects ffprobe's packet lines ({@code -show_entries packet=pts,dts,duration,size,pos,flags -of compact=p=0:nk=0},
  * e.g. {@code pts=0|dts=-1024|duration=512|size=8719|pos=48|flags=K__}) into growing primitive arrays, one line at a
- * time, and then into a {@link PacketIndex}. Fields are found by name, so their order does not matter.
+ * time, and then, once, into a {@link PacketIndex} that takes over the arrays. Fields are found by name, so their
+ * order does not matter.
  */
 final class PacketTable {
 
@@ -20,6 +21,7 @@ final class PacketTable {
   private long[] position = new long[1024];
   private int[] size = new int[1024];
   private byte[] flags = new byte[1024];
+  private boolean built;
 
   /** @param source names the input in error messages (the media file) */
   PacketTable(String source) {
@@ -52,6 +54,7 @@ final class PacketTable {
 
   /** Adds one line of ffprobe output. */
   void accept(String line) {
+    if (built) throw new IllegalStateException("already turned into an index");
     if (line.isBlank()) return;
     if (n == pts.length) grow();
     long p = PacketIndex.ABSENT;
@@ -131,8 +134,10 @@ final class PacketTable {
    * @throws UnsupportedMasterException if a displayed packet has no presentation timestamp, or two share one
    */
   PacketIndex toIndex(TimeBase timeBase, BitSet skipped) {
-    long[] p = Arrays.copyOf(pts, n);
-    byte[] f = Arrays.copyOf(flags, n);
+    if (built) throw new IllegalStateException("already turned into an index");
+    built = true;
+    long[] p = pts;
+    byte[] f = flags;
     int displayed = 0;
     for (int i = 0; i < n; i++) {
       if (skipped.get(i)) f[i] |= PacketIndex.SKIPPED;
@@ -164,8 +169,8 @@ final class PacketTable {
       frameOf[i] = frame;
       packetOf[frame] = i;
     }
-    return new PacketIndex(timeBase, p, Arrays.copyOf(dts, n), Arrays.copyOf(duration, n), Arrays.copyOf(position, n),
-        Arrays.copyOf(size, n), f, frameOf, packetOf);
+    // the arrays pass to the index as they are (spare capacity and all): no copies of a long master's packets
+    return new PacketIndex(timeBase, n, p, dts, duration, position, size, f, frameOf, packetOf);
   }
 
   private static boolean shown(byte f) {
