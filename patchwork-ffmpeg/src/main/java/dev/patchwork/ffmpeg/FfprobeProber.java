@@ -137,7 +137,7 @@ public final class FfprobeProber implements MediaProber {
       points = List.of();
       intraOnly = true;
     } else if (codec != null) {
-      byte[] extradata = hexDump(videoNode.path("extradata").asText(""));
+      byte[] extradata = codec == Codec.MPEG2 ? new byte[0] : extradata(t, media, video.index());
       int lengthSize = PictureClassifier.nalLengthSize(codec, extradata);
       RandomAccessAnalysis.Outcome o = RandomAccessAnalysis.analyze(where, codec, table, video.timeBase(),
           needed -> classify(t, media, formatName, video.index(), table, needed, codec, lengthSize));
@@ -164,7 +164,7 @@ public final class FfprobeProber implements MediaProber {
 
   private static JsonNode streamsAndFormat(FfmpegTools t, Path media) {
     List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-show_format", "-show_streams",
-        "-show_data", "-of", "json", media.toString());
+        "-of", "json", media.toString());
     String out;
     try {
       out = ProcessRunner.command(argv).collectStdout().quitOnCancel(false).run().stdout();
@@ -174,6 +174,18 @@ public final class FfprobeProber implements MediaProber {
     }
     try {
       return JSON.readTree(out);
+    } catch (JsonProcessingException e) {
+      throw new PatchworkException("ffprobe wrote JSON that cannot be parsed for " + media + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The codec extradata ({@code avcC}, {@code hvcC}, or Annex B parameter sets) of one stream. */
+  private static byte[] extradata(FfmpegTools t, Path media, int streamIndex) {
+    List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", Integer.toString(streamIndex),
+        "-show_entries", "stream=extradata", "-show_data", "-of", "json", media.toString());
+    String out = ProcessRunner.command(argv).collectStdout().quitOnCancel(false).run().stdout();
+    try {
+      return hexDump(JSON.readTree(out).path("streams").path(0).path("extradata").asText(""));
     } catch (JsonProcessingException e) {
       throw new PatchworkException("ffprobe wrote JSON that cannot be parsed for " + media + ": " + e.getOriginalMessage(), e);
     }
@@ -293,7 +305,8 @@ public final class FfprobeProber implements MediaProber {
     boolean cover = s.path("disposition").path("attached_pic").asInt(0) == 1;
     if (type.equals("video") && !cover) {
       long bits = number(s, "bits_per_raw_sample");
-      return new VideoStream(index, codec, text(s, "profile"), (int) s.path("level").asLong(-1), tag, text(s, "pix_fmt"),
+      int level = s.path("level").asInt(-1); // -99 when unknown
+      return new VideoStream(index, codec, text(s, "profile"), level < 0 ? -1 : level, tag, text(s, "pix_fmt"),
           s.path("width").asInt(-1), s.path("height").asInt(-1), text(s, "sample_aspect_ratio"), text(s, "display_aspect_ratio"),
           text(s, "field_order"), text(s, "color_primaries"), text(s, "color_transfer"), text(s, "color_space"),
           text(s, "color_range"), (int) bits, number(s, "bit_rate"), tb, orZero(text(s, "r_frame_rate")),
@@ -310,8 +323,8 @@ public final class FfprobeProber implements MediaProber {
 
   private static String codecTag(JsonNode s) {
     String tag = text(s, "codec_tag_string");
-    // ffprobe writes unprintable tag bytes as [0]; a tag of four zero bytes means none
-    return tag.equals("[0][0][0][0]") ? "" : tag;
+    // ffprobe writes unprintable tag bytes as [n]: no four-character code (MPEG-TS stream types, MXF)
+    return tag.contains("[") ? "" : tag;
   }
 
   private static TimeBase timeBase(String text) {
