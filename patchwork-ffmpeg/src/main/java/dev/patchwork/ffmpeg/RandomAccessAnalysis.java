@@ -27,10 +27,15 @@ import org.slf4j.LoggerFactory;
  *   <li>A point is kept only if no packet before it in decode order is displayed after it, and its leading
  *       pictures are exactly the frames just before it in display order.
  * </ol>
+ *
+ * Display order comes from the presentation timestamps. When they never reorder, a sample of H.264/MPEG-2 packets is
+ * checked for B pictures: finding one means the timestamps are really decode times and the master is refused.
  */
 final class RandomAccessAnalysis {
 
   private static final Logger log = LoggerFactory.getLogger(RandomAccessAnalysis.class);
+  /** Packets checked for B pictures when the timestamps never reorder. */
+  private static final int ORDER_SAMPLE = 120;
 
   /** The index in display order and the points, first at frame 0. */
   record Outcome(PacketIndex index, List<AccessPoint> points) {}
@@ -61,7 +66,26 @@ final class RandomAccessAnalysis {
         }
       }
     }
+    // Timestamps that never reorder are suspicious when the stream has B pictures: then they are decode times
+    // (ffmpeg's MXF muxer writes H.264 so), and the display order cannot be known without decoding.
+    BitSet sample = new BitSet(n);
+    if (codec != Codec.HEVC && presentationFollowsDecodeOrder(t)) {
+      for (int i = 0, taken = 0; i < n && taken < ORDER_SAMPLE; i++) {
+        if (!needed.get(i) && !t.isDiscarded(i)) {
+          sample.set(i);
+          taken++;
+        }
+      }
+      needed.or(sample);
+    }
     Map<Integer, Picture> pictures = classify.apply(needed);
+    for (int i = sample.nextSetBit(0); i >= 0; i = sample.nextSetBit(i + 1)) {
+      if (typeOf(pictures, i) == Type.B) {
+        throw new UnsupportedMasterException(source + ": the container's timestamps do not give the display order: packet " + i
+            + " is a B picture, yet every packet is presented in decode order (ffmpeg writes H.264 in MXF this way). "
+            + "Patchwork cannot tell which frame is which without decoding; re-wrap the master (MOV, MP4, MKV) first");
+      }
+    }
 
     // RASL pictures decoders skip: those of a BLA, and those of the CRA the stream starts with.
     BitSet skipped = new BitSet(n);
@@ -133,6 +157,19 @@ final class RandomAccessAnalysis {
           + " are shown before the first random-access point and reference pictures the file does not have");
     }
     return new Outcome(index, points);
+  }
+
+  /** True if no displayed packet is presented before one that precedes it in decode order. */
+  private static boolean presentationFollowsDecodeOrder(PacketTable t) {
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < t.count(); i++) {
+      if (t.isDiscarded(i)) continue;
+      long p = t.pts(i);
+      if (p == PacketIndex.ABSENT) continue;
+      if (p <= last) return false;
+      last = p;
+    }
+    return true;
   }
 
   private static long sortKey(PacketTable t, int i) {

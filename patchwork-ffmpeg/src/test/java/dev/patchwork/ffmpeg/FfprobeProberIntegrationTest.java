@@ -132,6 +132,20 @@ class FfprobeProberIntegrationTest {
     assertThat(p.accessPoints()).extracting(AccessPoint::frame).containsExactly(0L);
   }
 
+  @Test
+  void h264InFfmpegsMxfHasNoDisplayOrderAndIsRefused() {
+    Path clip = RealFfmpeg.testClip(dir.resolve("x264.mxf"), "25", 50, "-c:v", "libx264", "-preset", "ultrafast",
+        "-x264-params", "keyint=25:min-keyint=25:scenecut=0:bframes=2", "-an");
+    // evidence: ffprobe's packets are presented in decode order, yet decoding finds B-frames
+    List<String> pts = RealFfmpeg.ffprobe(clip, "-select_streams", "v:0", "-show_entries", "packet=pts,dts", "-of", "csv=p=0")
+        .lines().filter(l -> !l.isBlank()).toList();
+    assertThat(pts).allSatisfy(l -> assertThat(l.split(",")[0]).isEqualTo(l.split(",")[1]));
+    assertThat(RealFfmpeg.decodedPictTypes(clip)).contains("B");
+
+    assertThatThrownBy(() -> prober.probeMedia(clip)).isInstanceOf(UnsupportedMasterException.class)
+        .hasMessageContaining("do not give the display order");
+  }
+
   // --- HEVC -----------------------------------------------------------------------------------------------
 
   @ParameterizedTest

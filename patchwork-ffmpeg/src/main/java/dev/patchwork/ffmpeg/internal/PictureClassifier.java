@@ -45,6 +45,8 @@ public final class PictureClassifier {
     RADL,
     /** HEVC random-access skipped leading picture (NAL 8/9). */
     RASL,
+    /** A bi-predicted picture that is not a leading picture: H.264 B slice, MPEG-1/2 B picture (HEVC does not tell). */
+    B,
     /** Any other picture. */
     OTHER,
     /** No picture found in the bytes read. */
@@ -236,6 +238,7 @@ public final class PictureClassifier {
       int sliceType = h264SliceType(b, off + 1, len - 1);
       if (type == 5) return Picture.of(Type.IDR, 5);
       boolean intra = sliceType >= 0 && (sliceType % 5 == 2 || sliceType % 5 == 4);
+      if (sliceType >= 0 && sliceType % 5 == 1) return Picture.of(Type.B, type);
       if (!intra) return Picture.of(sliceType < 0 ? Type.UNKNOWN : Type.OTHER, type);
       if (s.recoveryPoint) return new Picture(Type.RECOVERY_POINT, type, false, s.brokenLink);
       return Picture.of(Type.I_ONLY, type);
@@ -321,6 +324,7 @@ public final class PictureClassifier {
         broken = (last >> 5 & 1) == 1;
       } else if (code == 0x00 && i + 2 < b.length) {
         int codingType = (b[i + 2] & 0xFF) >> 3 & 7;
+        if (codingType == 3) return new Picture(Type.B, -1, false, false);
         if (codingType != 1) return new Picture(Type.OTHER, -1, false, false);
         return gop ? new Picture(Type.GOP_I, -1, closed, broken) : new Picture(Type.I_ONLY, -1, false, false);
       }

@@ -53,10 +53,10 @@ class PictureClassifierTest {
   }
 
   @Test
-  void h264PAndBWithRecoveryPointAreOther() throws IOException {
+  void h264PAndBWithRecoveryPointAreNotPoints() throws IOException {
     // periodic intra refresh puts recovery points on P pictures: not a random-access point at that picture
     assertThat(classify(Codec.H264, lengthPrefixed(4, H264_SEI_RECOVERY, H264_P_SLICE), 4).type()).isEqualTo(Type.OTHER);
-    assertThat(classify(Codec.H264, lengthPrefixed(4, H264_B_SLICE), 4).type()).isEqualTo(Type.OTHER);
+    assertThat(classify(Codec.H264, lengthPrefixed(4, H264_B_SLICE), 4).type()).isEqualTo(Type.B);
   }
 
   @Test
@@ -148,7 +148,7 @@ class PictureClassifierTest {
         .isEqualTo(new Picture(Type.GOP_I, -1, false, true));
     assertThat(classify(Codec.MPEG2, concat(SEQUENCE_HEADER, picture(1)), 0).type()).isEqualTo(Type.I_ONLY);
     assertThat(classify(Codec.MPEG2, picture(2), 0).type()).isEqualTo(Type.OTHER);
-    assertThat(classify(Codec.MPEG2, picture(3), 0).type()).isEqualTo(Type.OTHER);
+    assertThat(classify(Codec.MPEG2, picture(3), 0).type()).isEqualTo(Type.B);
   }
 
   @Test
