@@ -1,7 +1,14 @@
+/**
+ * The ffmpeg engine of Patchwork: finding ffmpeg/ffprobe, running them safely, and probing masters.
+ * See {@link dev.patchwork.ffmpeg} for where ffmpeg comes from.
+ */
 module dev.patchwork.ffmpeg {
   requires transitive dev.patchwork.core;
   requires org.apache.commons.exec;
   requires org.slf4j;
+  requires com.fasterxml.jackson.databind;
 
   exports dev.patchwork.ffmpeg;
+
+  provides dev.patchwork.spi.MediaProber with dev.patchwork.ffmpeg.FfprobeProber;
 }

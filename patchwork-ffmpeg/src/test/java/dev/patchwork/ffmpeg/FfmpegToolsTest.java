@@ -131,6 +131,23 @@ class FfmpegToolsTest {
   }
 
   @Test
+  void theRealBundleOnTheTestClassPathRunsWithNothingElseInstalled() throws IOException {
+    // the org.bytedeco:ffmpeg jar for this platform is a test dependency of this module
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Path cache = dir.resolve("real cache");
+    Map<String, String> env = Map.of("PATH", empty.toString(), "XDG_CACHE_HOME", cache.toString());
+
+    FfmpegTools tools = FfmpegTools.locate(env);
+
+    assertThat(tools.source()).isEqualTo(FfmpegTools.Source.BUNDLED);
+    assertThat(tools.versionLine()).startsWith("ffmpeg version 7.1");
+    assertThat(tools.ffprobeVersionLine()).startsWith("ffprobe version 7.1");
+    assertThat(tools.description()).contains("org.bytedeco:ffmpeg:7.1-1.5.11:").contains(cache.toString());
+    assertThat(tools.ffmpeg()).startsWith(cache.resolve("patchwork"));
+    assertThat(tools.toString()).contains(tools.versionLine()).contains(tools.description());
+  }
+
+  @Test
   void pathIsTheLastResort() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     Path pathBin = fakeTools(dir.resolve("path bin"), "path");

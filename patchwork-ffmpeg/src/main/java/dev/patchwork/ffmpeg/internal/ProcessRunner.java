@@ -176,7 +176,7 @@ public final class ProcessRunner {
       return this;
     }
 
-    /** How long a cancelled tool may take to quit after {@code q} before it is destroyed. */
+    /** How long a cancelled tool may take to quit after {@code q} before it is destroyed (only with {@link #quitOnCancel}). */
     public Builder grace(Duration period) {
       Objects.requireNonNull(period, "period");
       if (period.isNegative()) throw new IllegalArgumentException("grace < 0: " + period);
@@ -374,7 +374,7 @@ public final class ProcessRunner {
           closeQuietly(in);
         }
       }
-      interrupted |= waitFor(p, b.grace);
+      if (b.quitOnCancel) interrupted |= waitFor(p, b.grace); // a tool not asked to quit gets no grace period
       handle.descendants().forEach(d -> {
         if (!tree.contains(d)) tree.add(d);
       });

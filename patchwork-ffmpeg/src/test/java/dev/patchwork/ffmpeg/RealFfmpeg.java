@@ -1,0 +1,141 @@
+package dev.patchwork.ffmpeg;
+
+import dev.patchwork.ffmpeg.internal.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The real ffmpeg for integration tests (normally the org.bytedeco bundle on the test class path, extracted once into
+ * {@code target/patchwork-test-cache}), media generation from lavfi sources, and independent evidence from ffprobe and
+ * ffmpeg's own bitstream parser ({@code trace_headers}).
+ */
+public final class RealFfmpeg {
+
+  private static FfmpegTools tools;
+
+  private RealFfmpeg() {}
+
+  /** Located once per test JVM. */
+  public static synchronized FfmpegTools tools() {
+    if (tools == null) {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("XDG_CACHE_HOME", Path.of("target", "patchwork-test-cache").toAbsolutePath().toString());
+      tools = FfmpegTools.locate(env);
+    }
+    return tools;
+  }
+
+  /** Runs ffmpeg with {@code args} (after {@code -v error -y -nostdin}) and returns {@code output}. */
+  public static Path ffmpeg(Path output, String... args) {
+    List<String> argv = new ArrayList<>(List.of(tools().ffmpeg().toString(), "-v", "error", "-y", "-nostdin"));
+    argv.addAll(List.of(args));
+    argv.add(output.toString());
+    ProcessRunner.command(argv).quitOnCancel(false).run();
+    if (!Files.isRegularFile(output)) throw new AssertionError("ffmpeg made no " + output);
+    return output;
+  }
+
+  /** {@code frames} frames of testsrc2 at {@code rate}, 320x240, plus a sine tone, encoded with {@code codecArgs}. */
+  public static Path testClip(Path output, String rate, int frames, String... codecArgs) {
+    List<String> args = new ArrayList<>(List.of(
+        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + rate,
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-frames:v", Integer.toString(frames), "-shortest"));
+    args.addAll(List.of(codecArgs));
+    return ffmpeg(output, args.toArray(String[]::new));
+  }
+
+  /** Runs ffprobe with {@code args} (after {@code -v error}) on {@code media} and returns stdout. */
+  public static String ffprobe(Path media, String... args) {
+    List<String> argv = new ArrayList<>(List.of(tools().ffprobe().toString(), "-v", "error"));
+    argv.addAll(List.of(args));
+    argv.add(media.toString());
+    return ProcessRunner.command(argv).collectStdout().quitOnCancel(false).run().stdout();
+  }
+
+  /** Frames a full decode of the first video stream yields ({@code ffprobe -count_frames}). */
+  public static long decodedFrameCount(Path media) {
+    // MPEG-TS lists the stream once more under its program: take the first line
+    String out = ffprobe(media, "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0");
+    return Long.parseLong(out.strip().lines().findFirst().orElseThrow().split(",")[0].strip());
+  }
+
+  /** A decoded frame: its pts and picture type ({@code I}, {@code P}, {@code B}). */
+  public record DecodedFrame(long pts, char type) {}
+
+  /** The frames a full decode of the first video stream yields, in display order. */
+  public static List<DecodedFrame> decodedFrames(Path media) {
+    List<DecodedFrame> out = new ArrayList<>();
+    for (String line : ffprobe(media, "-select_streams", "v:0", "-show_entries", "frame=pts,pict_type", "-of", "csv=p=0").split("\n")) {
+      String[] f = line.strip().split(",");
+      if (f.length < 2) continue;
+      out.add(new DecodedFrame(f[0].equals("N/A") ? Long.MIN_VALUE : Long.parseLong(f[0]), f[1].charAt(0)));
+    }
+    return out;
+  }
+
+  /** Picture types of the decoded frames in display order ({@code "IPBB…"}), from a full decode. */
+  public static String decodedPictTypes(Path media) {
+    StringBuilder sb = new StringBuilder();
+    for (DecodedFrame f : decodedFrames(media)) sb.append(f.type());
+    return sb.toString();
+  }
+
+  /**
+   * One video packet as ffmpeg's bitstream tracer ({@code -bsf:v trace_headers}) sees it, in decode order.
+   *
+   * @param pts        its pts as printed
+   * @param key        the container's key flag
+   * @param syntax     the syntax elements traced for the packet, as {@code name=value} in order
+   */
+  public record TracedPacket(long pts, boolean key, List<String> syntax) {
+    /** Values of one syntax element, in order. */
+    public List<Long> values(String name) {
+      List<Long> out = new ArrayList<>();
+      for (String s : syntax) {
+        int eq = s.indexOf('=');
+        if (s.substring(0, eq).equals(name)) out.add(Long.parseLong(s.substring(eq + 1)));
+      }
+      return out;
+    }
+  }
+
+  /** The video packets of {@code media} traced by ffmpeg's CBS parsers (independent of Patchwork's parser). */
+  public static List<TracedPacket> trace(Path media) {
+    List<String> argv = List.of(tools().ffmpeg().toString(), "-hide_banner", "-nostdin", "-i", media.toString(), "-map", "0:v:0",
+        "-c:v", "copy", "-bsf:v", "trace_headers", "-f", "null", "-");
+    List<TracedPacket> packets = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    ProcessRunner.command(argv).quitOnCancel(false).stderrTailLines(5).onStderrLine(lines::add).run();
+    Long pts = null;
+    boolean key = false;
+    List<String> syntax = new ArrayList<>();
+    for (String line : lines) {
+      int tag = line.indexOf("[trace_headers");
+      if (tag < 0) continue;
+      String body = line.substring(line.indexOf(']', tag) + 1).strip();
+      if (body.startsWith("Packet:")) {
+        if (pts != null) packets.add(new TracedPacket(pts, key, syntax));
+        key = body.contains("key frame");
+        int p = body.indexOf("pts ");
+        String v = body.substring(p + 4, body.indexOf(',', p));
+        pts = v.equals("N/A") ? Long.MIN_VALUE : Long.parseLong(v);
+        syntax = new ArrayList<>();
+      } else if (pts != null) {
+        // "<bit position> <name> <bits> = <value>"
+        String[] parts = body.split("\\s+");
+        int eq = body.lastIndexOf(" = ");
+        if (parts.length >= 4 && eq > 0) {
+          syntax.add(parts[1].replaceAll("\\[.*", "").toLowerCase(Locale.ROOT) + "=" + body.substring(eq + 3).strip());
+        }
+      }
+    }
+    if (pts != null) packets.add(new TracedPacket(pts, key, syntax));
+    return packets;
+  }
+}
