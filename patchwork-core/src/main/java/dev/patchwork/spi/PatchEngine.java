@@ -13,7 +13,9 @@ import dev.patchwork.PatchResult;
 public interface PatchEngine {
 
   /** A short name for messages ("ffmpeg"). */
-  String name();
+  default String name() {
+    return getClass().getSimpleName();
+  }
 
   /**
    * Runs {@code job}.

@@ -3,6 +3,7 @@ package dev.patchwork.ffmpeg;
 import dev.patchwork.ToolFailedException;
 import dev.patchwork.ToolNotFoundException;
 import dev.patchwork.ffmpeg.internal.BundledFfmpeg;
+import dev.patchwork.ffmpeg.internal.NativeDeps;
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import java.io.File;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,8 +94,11 @@ public final class FfmpegTools {
   private final String description;
   private final String versionLine;
   private final String ffprobeVersionLine;
+  private final Map<String, String> environment;
 
-  private FfmpegTools(Path ffmpeg, Path ffprobe, Source source, String description, String versionLine, String ffprobeVersionLine) {
+  private FfmpegTools(Path ffmpeg, Path ffprobe, Source source, String description, String versionLine, String ffprobeVersionLine,
+      Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
     this.ffmpeg = ffmpeg;
     this.ffprobe = ffprobe;
     this.source = source;
@@ -111,7 +116,7 @@ public final class FfmpegTools {
     Objects.requireNonNull(ffmpeg, "ffmpeg");
     Objects.requireNonNull(ffprobe, "ffprobe");
     return verify(ffmpeg.toAbsolutePath(), ffprobe.toAbsolutePath(), Source.EXPLICIT,
-        "explicit: " + ffmpeg.toAbsolutePath() + ", " + ffprobe.toAbsolutePath(), false);
+        "explicit: " + ffmpeg.toAbsolutePath() + ", " + ffprobe.toAbsolutePath(), false, Map.of());
   }
 
   /** Finds ffmpeg and ffprobe as described in the class documentation, using this process's environment. */
@@ -148,7 +153,7 @@ public final class FfmpegTools {
       Path fp = envFfprobe != null ? toPath(envFfprobe, ENV_FFPROBE) : besideFfmpeg(ff);
       String desc = "environment: " + ENV_FFMPEG + "=" + ff + (envFfprobe != null ? ", " + ENV_FFPROBE + "=" + fp : " (ffprobe beside it)");
       try {
-        return verify(ff, fp, Source.ENVIRONMENT, desc, false);
+        return verify(ff, fp, Source.ENVIRONMENT, desc, false, Map.of());
       } catch (ToolNotFoundException e) {
         throw new ToolNotFoundException("the ffmpeg named by the environment does not work (" + desc + "): " + e.getMessage()
             + ". Fix or unset " + ENV_FFMPEG + (envFfprobe != null ? "/" + ENV_FFPROBE : "") + ".");
@@ -168,7 +173,18 @@ public final class FfmpegTools {
           BundledFfmpeg.Extracted b = bundle.get();
           String desc = "bundled " + b.coordinates() + " (extracted to " + b.directory() + ")";
           try {
-            return verify(b.ffmpeg(), b.ffprobe(), Source.BUNDLED, desc, true);
+            // Stand-ins for missing audio/X device libraries, and the bundle directory on LD_LIBRARY_PATH so that
+            // the bundle's own libraries (not only the executables) find them. See NativeDeps.
+            NativeDeps.LoadPlan load = NativeDeps.ensureLoadable(b.directory());
+            Map<String, String> env = new HashMap<>();
+            String inherited = environment.get("LD_LIBRARY_PATH");
+            if (inherited != null) env.put("LD_LIBRARY_PATH", inherited);
+            load.applyTo(env);
+            if (!load.stubbed().isEmpty()) {
+              desc += "; stand-ins for missing device libraries: "
+                  + load.stubbed().stream().map(NativeDeps.Stub::library).collect(java.util.stream.Collectors.joining(", "));
+            }
+            return verify(b.ffmpeg(), b.ffprobe(), Source.BUNDLED, desc, true, env);
           } catch (ToolNotFoundException e) {
             log.warn("the bundled ffmpeg does not run: {}", e.getMessage());
             tried.add(desc + ": " + e.getMessage());
@@ -190,7 +206,7 @@ public final class FfmpegTools {
       Path fp = Files.isRegularFile(beside) ? beside : findOnPath(path, "ffprobe").orElse(beside);
       String desc = "PATH: " + ff + (fp.equals(beside) ? "" : ", " + fp);
       try {
-        return verify(ff, fp, Source.PATH, desc, false);
+        return verify(ff, fp, Source.PATH, desc, false, Map.of());
       } catch (ToolNotFoundException e) {
         tried.add(desc + ": " + e.getMessage());
       }
@@ -232,6 +248,15 @@ public final class FfmpegTools {
     return ffprobeVersionLine;
   }
 
+  /**
+   * Variables every ffmpeg/ffprobe process started with these tools must have in its environment (added to the
+   * inherited one). Empty except for the bundled Linux build, whose libraries are found through
+   * {@code LD_LIBRARY_PATH}.
+   */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
   /** {@code <version line> — <description>}. */
   @Override
   public String toString() {
@@ -240,21 +265,22 @@ public final class FfmpegTools {
 
   // ---------------------------------------------------------------------------------------------------------
 
-  private static FfmpegTools verify(Path ffmpeg, Path ffprobe, Source source, String description, boolean bundled) {
-    String ffmpegLine = versionOf(ffmpeg, "ffmpeg", bundled);
-    String ffprobeLine = versionOf(ffprobe, "ffprobe", bundled);
+  private static FfmpegTools verify(Path ffmpeg, Path ffprobe, Source source, String description, boolean bundled,
+      Map<String, String> env) {
+    String ffmpegLine = versionOf(ffmpeg, "ffmpeg", bundled, env);
+    String ffprobeLine = versionOf(ffprobe, "ffprobe", bundled, env);
     log.debug("using {} ({})", ffmpegLine, description);
-    return new FfmpegTools(ffmpeg, ffprobe, source, description, ffmpegLine, ffprobeLine);
+    return new FfmpegTools(ffmpeg, ffprobe, source, description, ffmpegLine, ffprobeLine, env);
   }
 
   /** Runs {@code exe -version} and returns its first line; explains why not if it cannot. */
-  private static String versionOf(Path exe, String expected, boolean bundled) {
+  private static String versionOf(Path exe, String expected, boolean bundled, Map<String, String> env) {
     if (!Files.exists(exe)) throw new ToolNotFoundException(exe + " does not exist");
     if (!Files.isRegularFile(exe)) throw new ToolNotFoundException(exe + " is not a file");
     if (!Files.isExecutable(exe)) throw new ToolNotFoundException(exe + " is not executable");
     String out;
     try {
-      out = ProcessRunner.command(List.of(exe.toString(), "-version"))
+      out = ProcessRunner.command(List.of(exe.toString(), "-version")).environment(env)
           .collectStdout().quitOnCancel(false).timeout(VERSION_TIMEOUT).run().stdout();
     } catch (ToolFailedException e) {
       throw new ToolNotFoundException(exe + " does not run: " + explain(e, bundled));

@@ -167,7 +167,7 @@ public final class FfprobeProber implements MediaProber {
         "-of", "json", media.toString());
     String out;
     try {
-      out = ProcessRunner.command(argv).collectStdout().quitOnCancel(false).run().stdout();
+      out = ProcessRunner.command(argv).environment(t.environment()).collectStdout().quitOnCancel(false).run().stdout();
     } catch (ToolFailedException e) {
       String why = e.stderrTail().lines().reduce((a, b) -> b).orElse("ffprobe exit code " + e.exitCode());
       throw new ValidationException(media.toString(), "not a media file ffprobe can read: " + why, e);
@@ -183,7 +183,7 @@ public final class FfprobeProber implements MediaProber {
   private static byte[] extradata(FfmpegTools t, Path media, int streamIndex) {
     List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", Integer.toString(streamIndex),
         "-show_entries", "stream=extradata", "-show_data", "-of", "json", media.toString());
-    String out = ProcessRunner.command(argv).collectStdout().quitOnCancel(false).run().stdout();
+    String out = ProcessRunner.command(argv).environment(t.environment()).collectStdout().quitOnCancel(false).run().stdout();
     try {
       return hexDump(JSON.readTree(out).path("streams").path(0).path("extradata").asText(""));
     } catch (JsonProcessingException e) {
@@ -197,7 +197,7 @@ public final class FfprobeProber implements MediaProber {
         "-show_entries", "packet=pts,dts,duration,size,pos,flags", "-of", "compact=p=0:nk=0", media.toString());
     ProcessRunner.Result r;
     try {
-      r = ProcessRunner.command(argv).onStdoutLine(table::accept).quitOnCancel(false).run();
+      r = ProcessRunner.command(argv).environment(t.environment()).onStdoutLine(table::accept).quitOnCancel(false).run();
     } catch (ToolFailedException e) {
       throw new ValidationException(media.toString(), "ffprobe cannot read the video packets: "
           + e.stderrTail().lines().reduce((a, b) -> b).orElse("exit code " + e.exitCode()), e);

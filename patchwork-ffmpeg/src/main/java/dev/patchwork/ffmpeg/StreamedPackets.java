@@ -31,7 +31,7 @@ final class StreamedPackets {
     Map<Integer, Picture> out = new HashMap<>();
     List<String> argv = List.of(tools.ffmpeg().toString(), "-v", "error", "-nostdin", "-i", media.toString(),
         "-map", "0:" + streamIndex, "-c", "copy", "-copyinkf", "-f", "data", "pipe:1");
-    ProcessRunner.command(argv).quitOnCancel(false).onStdout(in -> {
+    ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).onStdout(in -> {
       byte[] head = new byte[HEAD];
       byte[] skip = new byte[64 * 1024];
       for (int i = 0; i < table.count(); i++) {

@@ -35,7 +35,7 @@ public final class RealFfmpeg {
     List<String> argv = new ArrayList<>(List.of(tools().ffmpeg().toString(), "-v", "error", "-y", "-nostdin"));
     argv.addAll(List.of(args));
     argv.add(output.toString());
-    ProcessRunner.command(argv).quitOnCancel(false).run();
+    ProcessRunner.command(argv).environment(tools().environment()).quitOnCancel(false).run();
     if (!Files.isRegularFile(output)) throw new AssertionError("ffmpeg made no " + output);
     return output;
   }
@@ -55,7 +55,7 @@ public final class RealFfmpeg {
     List<String> argv = new ArrayList<>(List.of(tools().ffprobe().toString(), "-v", "error"));
     argv.addAll(List.of(args));
     argv.add(media.toString());
-    return ProcessRunner.command(argv).collectStdout().quitOnCancel(false).run().stdout();
+    return ProcessRunner.command(argv).environment(tools().environment()).collectStdout().quitOnCancel(false).run().stdout();
   }
 
   /** Frames a full decode of the first video stream yields ({@code ffprobe -count_frames}). */
@@ -111,7 +111,7 @@ public final class RealFfmpeg {
         "-c:v", "copy", "-bsf:v", "trace_headers", "-f", "null", "-");
     List<TracedPacket> packets = new ArrayList<>();
     List<String> lines = new ArrayList<>();
-    ProcessRunner.command(argv).quitOnCancel(false).stderrTailLines(5).onStderrLine(lines::add).run();
+    ProcessRunner.command(argv).environment(tools().environment()).quitOnCancel(false).stderrTailLines(5).onStderrLine(lines::add).run();
     Long pts = null;
     boolean key = false;
     List<String> syntax = new ArrayList<>();

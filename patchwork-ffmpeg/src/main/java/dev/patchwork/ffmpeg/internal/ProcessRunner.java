@@ -203,6 +203,12 @@ public final class ProcessRunner {
       return this;
     }
 
+    /** Adds (or overrides) these variables in the tool's environment, which is otherwise inherited. */
+    public Builder environment(Map<String, String> variables) {
+      variables.forEach(this::environment);
+      return this;
+    }
+
     /** Adds (or overrides) one variable in the tool's environment, which is otherwise inherited. */
     public Builder environment(String name, String value) {
       environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
