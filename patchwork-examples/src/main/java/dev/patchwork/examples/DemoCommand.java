@@ -55,13 +55,15 @@ final class DemoCommand implements Callable<Integer> {
     Path master = work.resolve("Demo Master – v1.mov");
     err.println("rendering a 20 s 1280x720 23.976 H.264 master (x264 open GOP, 48-frame GOPs, PCM audio, TC 01:00:00:00)…");
     long t0 = System.nanoTime();
-    ffmpeg(tools, work, List.of("-y", "-v", "error",
+    Path partial = work.resolve(".rendering-" + master.getFileName());
+    ffmpeg(tools, work, partial, List.of("-y", "-v", "error",
         "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24000/1001",
         "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
         "-t", "20.02", "-map", "0:v", "-map", "1:a",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
         "-x264-params", "keyint=48:min-keyint=48:scenecut=0:open-gop=1:bframes=3",
-        "-c:a", "pcm_s24le", "-timecode", "01:00:00:00", master.toString()));
+        "-c:a", "pcm_s24le", "-timecode", "01:00:00:00", "-f", "mov", partial.toString()));
+    Files.move(partial, master, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     double renderSeconds = (System.nanoTime() - t0) / 1e9;
 
     Path edl = work.resolve("Demo Master – markers.edl");
@@ -110,16 +112,19 @@ final class DemoCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static void ffmpeg(FfmpegTools tools, Path work, List<String> args) throws IOException {
+  /** Runs ffmpeg writing {@code partial}; on any failure or interrupt stops it and removes {@code partial}. */
+  private static void ffmpeg(FfmpegTools tools, Path work, Path partial, List<String> args) throws IOException {
     List<String> argv = new ArrayList<>();
     argv.add(tools.ffmpeg().toString());
     argv.addAll(args);
     Path log = Files.createTempFile(work, "ffmpeg-", ".log");
+    Process p = null;
+    boolean ok = false;
     try {
       ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
           .redirectInput(ProcessBuilder.Redirect.PIPE);
       pb.environment().putAll(tools.environment());
-      Process p = pb.start();
+      p = pb.start();
       p.getOutputStream().close();
       boolean done = p.waitFor(10, TimeUnit.MINUTES);
       if (!done) {
@@ -129,13 +134,24 @@ final class DemoCommand implements Callable<Integer> {
       if (p.exitValue() != 0) {
         throw new ToolFailedException("ffmpeg failed with exit code " + p.exitValue(), p.exitValue(), argv, Files.readString(log));
       }
+      ok = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new dev.patchwork.CancelledException("interrupted while rendering the demo master");
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } finally {
+      if (p != null && p.isAlive()) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+          if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException again) {
+          p.destroyForcibly();
+        }
+      }
       Files.deleteIfExists(log);
+      if (!ok) Files.deleteIfExists(partial);
     }
   }
 }

@@ -44,9 +44,30 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
-    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
+    Thread worker = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    // Ctrl-C / SIGTERM: interrupt the command, which stops ffmpeg and removes temporary files, wait for that
+    // cleanup, then exit 130. A normal exit sets 'finished' first, so the hook does nothing then.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (finished.get()) return;
+      worker.interrupt();
+      try {
+        worker.join(CLEANUP_GRACE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      System.err.println("patchwork: interrupted");
+      System.err.flush();
+      Runtime.getRuntime().halt(INTERRUPTED);
+    }, "patchwork-interrupt"));
+    int code = run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    finished.set(true);
+    System.exit(code);
   }
+
+  /** How long Ctrl-C waits for a command to stop its tools and remove temporary files. */
+  static final long CLEANUP_GRACE_MILLIS = 20_000;
 
   /** Runs the CLI with the given streams and returns the exit code (for tests and embedding). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
