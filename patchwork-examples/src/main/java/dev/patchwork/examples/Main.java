@@ -46,10 +46,12 @@ public final class Main implements Runnable {
     configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
     Thread worker = Thread.currentThread();
     java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
     // Ctrl-C / SIGTERM: interrupt the command, which stops ffmpeg and removes temporary files, wait for that
     // cleanup, then exit 130. A normal exit sets 'finished' first, so the hook does nothing then.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (finished.get()) return;
+      interrupted.set(true);
       worker.interrupt();
       try {
         worker.join(CLEANUP_GRACE_MILLIS);
@@ -62,6 +64,7 @@ public final class Main implements Runnable {
     }, "patchwork-interrupt"));
     int code = run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    if (interrupted.get()) return; // the shutdown hook is waiting for this thread to end, then exits 130
     finished.set(true);
     System.exit(code);
   }
