@@ -10,10 +10,13 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,10 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * Hashes a file in one sequential read: SHA-256 of the whole file, of each span of a list that tiles it, and of
  * chosen byte ranges inside the spans (video packet payloads), each span's ranges concatenated in file order.
  *
- * <p>The file is read in {@value #CHUNK_BYTES}-byte chunks from a small pool ({@value #CHUNKS} chunks: 4 MiB
- * whatever the file's size). The whole-file digest runs on a second thread while the calling thread reads and
- * hashes the spans and ranges, so on two cores the pass costs about one digest per byte of wall time. Nothing per
- * packet is kept: ranges come one at a time from a {@link Ranges} cursor, and each span leaves only its hex digest.
+ * <p>The calling thread reads the file in {@value #CHUNK_BYTES}-byte chunks from a small pool ({@value #CHUNKS}
+ * chunks: 8 MiB whatever the file's size) and hands each chunk to up to three digest threads — the whole file, the
+ * spans, the ranges — each a sequential SHA-256 of its own. A chunk returns to the pool when all have seen it. So the
+ * pass runs at the speed of one SHA-256 when there are cores for each digest, and no slower than the file can be
+ * read. Nothing per packet is kept: ranges come one at a time from a {@link Ranges} cursor (drawn on the range
+ * thread), and each span leaves only its hex digest.
  *
  * <p>The file may be shorter or longer than the spans say (a truncated or grown master): spans are hashed as far as
  * the file reaches and {@link Result#spanComplete(int)} tells which were read whole.
@@ -34,7 +39,7 @@ public final class ContentHasher {
   /** Bytes read at a time. */
   public static final int CHUNK_BYTES = 1 << 20;
   /** Chunks in flight between the reader and the whole-file digest. */
-  public static final int CHUNKS = 4;
+  public static final int CHUNKS = 8;
 
   private static final HexFormat HEX = HexFormat.of();
 
@@ -63,7 +68,7 @@ public final class ContentHasher {
       }
     };
 
-    /** Moves to the next range; false when there are no more (or the cursor gave up). */
+    /** Moves to the next range; false when there are no more (or the cursor gave up). Called on one thread. */
     boolean next() throws IOException;
 
     /** The current range's first byte in the file. */
@@ -102,11 +107,6 @@ public final class ContentHasher {
       return spanRead[i] == bounds[i + 1] - bounds[i];
     }
 
-    /** Bytes per second of the pass. */
-    public long bytesPerSecond() {
-      long nanos = Math.max(1, elapsed.toNanos());
-      return (long) (bytesRead * 1e9 / nanos);
-    }
   }
 
   private ContentHasher() {}
@@ -116,10 +116,10 @@ public final class ContentHasher {
    *
    * @param bounds       span boundaries: span {@code i} is bytes {@code [bounds[i], bounds[i + 1])}; {@code bounds[0]}
    *                     is 0 and they never decrease
-   * @param ranges       the ranges to hash per span (drawn lazily, on the calling thread)
-   * @param progress     told of the bytes read, a few times a second
+   * @param ranges       the ranges to hash per span, drawn lazily on the range digest's thread
+   * @param progress     told of the bytes read, a few times a second, on the calling thread
    * @param cancellation stops the pass (as does an interrupt of the calling thread)
-   * @throws IOException        if the file cannot be read
+   * @throws IOException        if the file cannot be read, or the range cursor could not read it
    * @throws CancelledException if cancelled or interrupted
    */
   public static Result hash(Path file, long[] bounds, Ranges ranges, Progress progress, Cancellation cancellation)
@@ -133,27 +133,28 @@ public final class ContentHasher {
       if (bounds[i] < bounds[i - 1]) throw new IllegalArgumentException("bounds decrease at " + i);
     }
     long start = System.nanoTime();
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        WholeFileDigest whole = new WholeFileDigest(file)) {
+    WholeFile whole = new WholeFile();
+    Spans spans = new Spans(bounds);
+    RangeDigests rangeDigests = ranges == Ranges.NONE ? null : new RangeDigests(bounds, ranges);
+    List<Consumer> consumers = rangeDigests == null ? List.of(whole, spans) : List.of(whole, spans, rangeDigests);
+    String name = String.valueOf(file.getFileName());
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Workers workers = new Workers(name, consumers)) {
       long expected = Math.max(bounds[bounds.length - 1], channel.size());
-      Pass pass = new Pass(bounds, ranges);
       long offset = 0;
       long lastReport = System.nanoTime();
       while (true) {
         if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
           throw new CancelledException("cancelled while hashing " + file);
         }
-        Chunk c = whole.free();
+        Chunk c = workers.free();
         int n = fill(channel, c.buffer, offset);
         if (n == 0) {
-          whole.giveBack(c);
+          workers.giveBack(c);
           break;
         }
         c.length = n;
-        c.pending.set(2);
-        whole.submit(c);
-        pass.accept(c.buffer, n, offset);
-        whole.release(c);
+        c.offset = offset;
+        workers.submit(c);
         offset += n;
         long now = System.nanoTime();
         if (now - lastReport >= 200_000_000L) {
@@ -161,11 +162,11 @@ public final class ContentHasher {
           lastReport = now;
         }
       }
-      String fileSha = whole.finish();
-      pass.finish();
+      workers.finish();
       progress.bytes(offset, Math.max(offset, expected));
-      return new Result(offset, fileSha, pass.spanSha, pass.spanRead, pass.rangeSha, Duration.ofNanos(System.nanoTime() - start),
-          bounds.clone());
+      return new Result(offset, whole.sha, spans.spanSha, spans.spanRead,
+          rangeDigests == null ? new String[bounds.length - 1] : rangeDigests.rangeSha,
+          Duration.ofNanos(System.nanoTime() - start), bounds.clone());
     }
   }
 
@@ -189,206 +190,270 @@ public final class ContentHasher {
   private static final class Chunk {
     final byte[] buffer;
     int length;
+    long offset;
+    final AtomicInteger pending = new AtomicInteger();
 
     Chunk(int size) {
       buffer = new byte[size];
     }
-
-    final AtomicInteger pending = new AtomicInteger();
   }
 
-  /** The span and range digests, fed chunk by chunk on the calling thread. */
-  private static final class Pass {
-    private final long[] bounds;
-    private final int spans;
-    private final Ranges ranges;
-    final String[] spanSha;
-    final long[] spanRead;
-    final String[] rangeSha;
-    private final MessageDigest spanDigest = sha256();
-    private final MessageDigest rangeDigest = sha256();
-    private int span;
-    private int rangeSpan = -1;
-    private boolean haveRange;
-    private boolean rangesDone;
-    private long rangeStart;
-    private long rangeEnd;
-    private long previousRangeEnd;
+  /** One digest fed chunk by chunk, in file order, on its own thread. */
+  private interface Consumer {
+    void accept(byte[] b, int n, long base) throws IOException;
 
-    Pass(long[] bounds, Ranges ranges) throws IOException {
-      this.bounds = bounds;
-      this.spans = bounds.length - 1;
-      this.ranges = ranges;
-      this.spanSha = new String[spans];
-      this.spanRead = new long[spans];
-      this.rangeSha = new String[spans];
-      advanceRange();
+    void finish();
+  }
+
+  /** The whole file. */
+  private static final class WholeFile implements Consumer {
+    private final MessageDigest digest = sha256();
+    String sha;
+
+    @Override
+    public void accept(byte[] b, int n, long base) {
+      digest.update(b, 0, n);
     }
 
-    void accept(byte[] b, int n, long base) throws IOException {
+    @Override
+    public void finish() {
+      sha = HEX.formatHex(digest.digest());
+    }
+  }
+
+  /** Each span's bytes, as far as the file holds them. */
+  private static final class Spans implements Consumer {
+    private final long[] bounds;
+    private final int count;
+    final String[] spanSha;
+    final long[] spanRead;
+    private final MessageDigest digest = sha256();
+    private int span;
+
+    Spans(long[] bounds) {
+      this.bounds = bounds;
+      this.count = bounds.length - 1;
+      this.spanSha = new String[count];
+      this.spanRead = new long[count];
+    }
+
+    @Override
+    public void accept(byte[] b, int n, long base) {
       long end = base + n;
-      // spans
       long at = base;
-      while (at < end && span < spans) {
+      while (at < end && span < count) {
         long spanEnd = bounds[span + 1];
         if (at >= spanEnd) {
-          closeSpan();
+          close();
           continue;
         }
         int take = (int) (Math.min(end, spanEnd) - at);
-        spanDigest.update(b, (int) (at - base), take);
+        digest.update(b, (int) (at - base), take);
         spanRead[span] += take;
         at += take;
-        if (at == spanEnd) closeSpan();
+        if (at == spanEnd) close();
       }
-      // ranges
+    }
+
+    private void close() {
+      spanSha[span] = HEX.formatHex(digest.digest());
+      span++;
+    }
+
+    @Override
+    public void finish() {
+      // spans the file does not reach, or reaches only partly, keep the digest of what there was
+      while (span < count) close();
+    }
+  }
+
+  /** Each span's ranges, concatenated. */
+  private static final class RangeDigests implements Consumer {
+    private final long[] bounds;
+    private final int spans;
+    private final Ranges ranges;
+    final String[] rangeSha;
+    private final MessageDigest digest = sha256();
+    private int rangeSpan = -1;
+    private boolean started;
+    private boolean haveRange;
+    private boolean done;
+    private long rangeStart;
+    private long rangeEnd;
+    private long previousEnd;
+
+    RangeDigests(long[] bounds, Ranges ranges) {
+      this.bounds = bounds;
+      this.spans = bounds.length - 1;
+      this.ranges = ranges;
+      this.rangeSha = new String[spans];
+    }
+
+    @Override
+    public void accept(byte[] b, int n, long base) throws IOException {
+      if (!started) {
+        started = true;
+        advance();
+      }
+      long end = base + n;
       while (haveRange && rangeStart < end) {
         long from = Math.max(rangeStart, base);
         long to = Math.min(rangeEnd, end);
-        if (to > from) rangeDigest.update(b, (int) (from - base), (int) (to - from));
+        if (to > from) digest.update(b, (int) (from - base), (int) (to - from));
         if (rangeEnd <= end) {
-          advanceRange();
+          advance();
         } else {
           break;
         }
       }
     }
 
-    private void closeSpan() {
-      spanSha[span] = HEX.formatHex(spanDigest.digest());
-      span++;
-    }
-
-    private void advanceRange() throws IOException {
-      if (rangesDone) return;
+    private void advance() throws IOException {
+      if (done) return;
       if (!ranges.next()) {
         haveRange = false;
-        rangesDone = true;
-        closeRangeSpan();
+        done = true;
+        closeSpan();
         return;
       }
       long s = ranges.start();
       long len = ranges.length();
       int sp = ranges.span();
-      if (len < 0 || s < previousRangeEnd || sp < 0 || sp >= spans || sp < rangeSpan || s < bounds[sp] || s + len > bounds[sp + 1]) {
-        throw new IllegalStateException("range [" + s + ", " + (s + len) + ") of span " + sp
-            + " is out of order or outside its span");
+      if (len < 0 || s < previousEnd || sp < 0 || sp >= spans || sp < rangeSpan || s < bounds[sp] || s + len > bounds[sp + 1]) {
+        throw new IllegalStateException("range [" + s + ", " + (s + len) + ") of span " + sp + " is out of order or outside its span");
       }
       if (sp != rangeSpan) {
-        closeRangeSpan();
+        closeSpan();
         rangeSpan = sp;
       }
       rangeStart = s;
       rangeEnd = s + len;
-      previousRangeEnd = rangeEnd;
+      previousEnd = rangeEnd;
       haveRange = true;
     }
 
-    private void closeRangeSpan() {
-      if (rangeSpan >= 0) rangeSha[rangeSpan] = HEX.formatHex(rangeDigest.digest());
+    private void closeSpan() {
+      if (rangeSpan >= 0) rangeSha[rangeSpan] = HEX.formatHex(digest.digest());
     }
 
-    void finish() {
-      // spans the file does not reach (or reaches only partly) keep the digest of what there was
-      while (span < spans) closeSpan();
-      if (haveRange) {
-        // a range past the end of the file: its span's digest covers what was read
+    @Override
+    public void finish() {
+      // a range past the end of the file: its span's digest covers what was read
+      if (haveRange || !done) {
         haveRange = false;
-        closeRangeSpan();
+        done = true;
+        closeSpan();
       }
     }
   }
 
-  /** The whole-file SHA-256 on its own thread, and the pool of chunks it shares with the reader. */
-  private static final class WholeFileDigest implements AutoCloseable {
+  /** The digest threads and the pool of chunks they share with the reader. */
+  private static final class Workers implements AutoCloseable {
     private static final Chunk END = new Chunk(0);
     private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
-    private final BlockingQueue<Chunk> work = new ArrayBlockingQueue<>(CHUNKS + 1);
-    private final MessageDigest digest = sha256();
+    private final List<BlockingQueue<Chunk>> queues = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread thread;
-    private volatile boolean finished;
+    private boolean finished;
 
-    WholeFileDigest(Path file) {
+    Workers(String name, List<Consumer> consumers) {
       for (int i = 0; i < CHUNKS; i++) free.add(new Chunk(CHUNK_BYTES));
-      thread = new Thread(this::run, "patchwork-sha256 " + file.getFileName());
-      thread.setDaemon(true);
-      thread.start();
+      for (Consumer c : consumers) {
+        BlockingQueue<Chunk> q = new ArrayBlockingQueue<>(CHUNKS + 1);
+        queues.add(q);
+        Thread t = new Thread(() -> run(c, q), "patchwork-sha256 " + name);
+        t.setDaemon(true);
+        threads.add(t);
+      }
+      threads.forEach(Thread::start);
     }
 
-    private void run() {
+    private void run(Consumer consumer, BlockingQueue<Chunk> queue) {
       try {
         while (true) {
-          Chunk c = work.take();
-          if (c == END) return;
-          digest.update(c.buffer, 0, c.length);
-          release(c);
+          Chunk c = queue.take();
+          if (c == END) {
+            consumer.finish();
+            return;
+          }
+          if (failure.get() == null) consumer.accept(c.buffer, c.length, c.offset);
+          if (c.pending.decrementAndGet() == 0) free.add(c);
         }
       } catch (InterruptedException e) {
         // closed early
-      } catch (RuntimeException | Error e) {
-        failure.set(e);
+      } catch (IOException | RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
       }
     }
 
-    Chunk free() {
+    Chunk free() throws IOException {
       try {
         while (true) {
-          Chunk c = free.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+          checkFailure();
+          Chunk c = free.poll(100, TimeUnit.MILLISECONDS);
           if (c != null) return c;
-          checkAlive();
+          for (Thread t : threads) {
+            if (!t.isAlive()) throw new IllegalStateException("a hashing thread stopped");
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CancelledException("interrupted while hashing");
       }
-    }
-
-    void submit(Chunk c) {
-      try {
-        work.put(c);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CancelledException("interrupted while hashing");
-      }
-    }
-
-    void release(Chunk c) {
-      if (c.pending.decrementAndGet() == 0) free.add(c);
     }
 
     void giveBack(Chunk c) {
       free.add(c);
     }
 
-    private void checkAlive() {
-      Throwable t = failure.get();
-      if (t != null) throw new PatchworkException("hashing failed: " + t, t);
-      if (!thread.isAlive()) throw new IllegalStateException("the hashing thread stopped");
+    void submit(Chunk c) {
+      c.pending.set(queues.size());
+      for (BlockingQueue<Chunk> q : queues) put(q, c);
     }
 
-    String finish() {
-      submit(END);
+    private void put(BlockingQueue<Chunk> q, Chunk c) {
       try {
-        thread.join();
+        q.put(c);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CancelledException("interrupted while hashing");
       }
-      Throwable t = failure.get();
-      if (t != null) throw new PatchworkException("hashing failed: " + t, t);
+    }
+
+    void finish() throws IOException {
+      for (BlockingQueue<Chunk> q : queues) put(q, END);
+      for (Thread t : threads) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CancelledException("interrupted while hashing");
+        }
+      }
       finished = true;
-      return HEX.formatHex(digest.digest());
+      checkFailure();
+    }
+
+    private void checkFailure() throws IOException {
+      Throwable t = failure.get();
+      if (t == null) return;
+      if (t instanceof IOException io) throw io;
+      if (t instanceof RuntimeException r) throw r;
+      if (t instanceof Error e) throw e;
+      throw new PatchworkException("hashing failed: " + t, t);
     }
 
     @Override
     public void close() {
       if (finished) return;
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      threads.forEach(Thread::interrupt);
+      for (Thread t : threads) {
+        try {
+          t.join(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }
