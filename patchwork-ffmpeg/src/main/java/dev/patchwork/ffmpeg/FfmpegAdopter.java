@@ -118,6 +118,10 @@ public final class FfmpegAdopter {
     Path master = probe.path();
     String where = master.toString();
     long size = size(master);
+    if (probe.sizeBytes() >= 0 && probe.sizeBytes() != size) {
+      throw new ValidationException(where, "the file has changed since it was probed (" + probe.sizeBytes() + " bytes, now " + size
+          + "); probe it again");
+    }
     Codec codec = Codec.of(probe.video().codecName());
 
     ContentLayout layout;
@@ -181,6 +185,10 @@ public final class FfmpegAdopter {
   private static void checkTarget(Path master, Path target, boolean force) {
     if (sameFile(master, target)) {
       throw new ValidationException(target.toString(), "is the master itself; a sidecar needs its own file");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new ValidationException(target.toString(), "its directory " + parent + " does not exist");
     }
     if (force || !Files.exists(target)) return;
     String history;

@@ -165,6 +165,8 @@ class AdoptVerifyIntegrationTest {
         assertThat(r.sha256()).as(s.content().pathOf(r)).isEqualTo(sha(bytes, r.offset(), r.endOffset()));
       }
       assertThat(videoHashesFromTheDemuxer(master, s)).isEqualTo(s.content().regions().stream().map(Region::videoSha256).toList());
+      // the planner needs no re-probe: the sidecar's facts are the prober's
+      assertThat(s.masterFacts()).isEqualTo(new FfprobeProber(RealFfmpeg.tools()).probe(master));
     } finally {
       Files.delete(written);
     }

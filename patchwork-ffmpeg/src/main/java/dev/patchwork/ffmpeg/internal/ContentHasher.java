@@ -4,6 +4,7 @@ import dev.patchwork.CancelledException;
 import dev.patchwork.PatchworkException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -98,6 +99,7 @@ public final class ContentHasher {
    * @param spanRead      per span, how many of its bytes the file holds
    * @param rangeSha256   per span, SHA-256 of its ranges concatenated; {@code null} for spans with no ranges
    * @param elapsed       wall time of the pass
+   * @param bounds        the span boundaries hashed
    */
   public record Result(long bytesRead, String fileSha256, String[] spanSha256, long[] spanRead, String[] rangeSha256,
       Duration elapsed, long[] bounds) {
@@ -167,6 +169,8 @@ public final class ContentHasher {
       return new Result(offset, whole.sha, spans.spanSha, spans.spanRead,
           rangeDigests == null ? new String[bounds.length - 1] : rangeDigests.rangeSha,
           Duration.ofNanos(System.nanoTime() - start), bounds.clone());
+    } catch (ClosedByInterruptException e) {
+      throw new CancelledException("interrupted while hashing " + file);
     }
   }
 

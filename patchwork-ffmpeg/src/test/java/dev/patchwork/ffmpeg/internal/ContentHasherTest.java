@@ -105,6 +105,46 @@ class ContentHasherTest {
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("patchwork-sha256 big.bin") && t.isAlive());
   }
 
+  @Test
+  void aCursorThatCannotReadTheFileFailsThePass() throws IOException {
+    Path file = Files.write(tmp.resolve("io.bin"), random(ContentHasher.CHUNK_BYTES * 2, 6));
+    ContentHasher.Ranges broken = new ContentHasher.Ranges() {
+      @Override
+      public boolean next() throws IOException {
+        throw new IOException("disk gone");
+      }
+
+      @Override
+      public long start() {
+        return 0;
+      }
+
+      @Override
+      public long length() {
+        return 0;
+      }
+
+      @Override
+      public int span() {
+        return 0;
+      }
+    };
+    assertThatThrownBy(() -> ContentHasher.hash(file, new long[] {0, Files.size(file)}, broken, ContentHasher.Progress.NONE,
+        Cancellation.NONE)).isInstanceOf(IOException.class).hasMessage("disk gone");
+  }
+
+  @Test
+  void anInterruptedCallerGetsACancellation() throws IOException {
+    Path file = Files.write(tmp.resolve("interrupted.bin"), random(ContentHasher.CHUNK_BYTES * 2, 7));
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> ContentHasher.hash(file, new long[] {0, Files.size(file)}, ContentHasher.Ranges.NONE,
+          ContentHasher.Progress.NONE, Cancellation.NONE)).isInstanceOf(CancelledException.class);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
   // --- helpers --------------------------------------------------------------------------------------------
 
   static ContentHasher.Ranges cursor(long[][] ranges) {
