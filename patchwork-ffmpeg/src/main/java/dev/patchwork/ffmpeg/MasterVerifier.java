@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code deep}, the master is also decoded in full ({@code ffmpeg -v error -i M -map 0:v:0 -f null -}): every
  * error ffmpeg reports is a finding, and so is a decoded frame count other than the sidecar's.
  *
- * <p>Progress goes to the {@link PatchListener} on the calling thread: bytes while hashing, frames while decoding.
+ * <p>Progress goes to the {@link PatchListener}: {@code progress(null, bytes, total)} while hashing (on the calling
+ * thread), {@code progress(null, frames, frameCount)} while decoding (on the thread reading ffmpeg's progress).
  * Interrupting the calling thread stops the work with a {@link dev.patchwork.CancelledException}. Thread-safe.
  */
 public final class MasterVerifier {
@@ -193,11 +194,12 @@ public final class MasterVerifier {
 
   private Decode decode(Path master, long expectedFrames, PatchListener l) {
     FfmpegTools t = tools();
-    List<String> argv = List.of(t.ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-i", master.toString(),
+    // stdin stays open: a cancelled decode is asked to quit with 'q' before it is killed
+    List<String> argv = List.of(t.ffmpeg().toString(), "-hide_banner", "-v", "error", "-i", master.toString(),
         "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "null", "-progress", "pipe:1", "-nostats", "-");
     AtomicLong frames = new AtomicLong();
     List<String> errors = new ArrayList<>();
-    long[] moreErrors = new long[1];
+    AtomicLong moreErrors = new AtomicLong();
     try {
       ProcessRunner.command(argv).environment(t.environment()).quitOnCancel(true)
           .onProgress(p -> {
@@ -212,7 +214,7 @@ public final class MasterVerifier {
               if (errors.size() < MAX_DECODE_FINDINGS) {
                 errors.add(line.strip());
               } else {
-                moreErrors[0]++;
+                moreErrors.incrementAndGet();
               }
             }
           })
@@ -226,7 +228,7 @@ public final class MasterVerifier {
     List<Finding> findings = new ArrayList<>();
     synchronized (errors) {
       for (String e : errors) findings.add(new Finding(Kind.DECODE, null, "decode: " + e));
-      if (moreErrors[0] > 0) findings.add(new Finding(Kind.DECODE, null, "decode: " + moreErrors[0] + " more errors"));
+      if (moreErrors.get() > 0) findings.add(new Finding(Kind.DECODE, null, "decode: " + moreErrors.get() + " more errors"));
     }
     return new Decode(frames.get(), findings);
   }

@@ -4,7 +4,6 @@ import dev.patchwork.sidecar.Region;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What {@link MasterVerifier} found when it compared a master with its sidecar.
@@ -59,11 +58,6 @@ public record VerificationReport(Path master, long size, String sha256, boolean 
     public Finding {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(message, "message");
-    }
-
-    /** The region, if the finding concerns one. */
-    public Optional<Region> regionIfAny() {
-      return Optional.ofNullable(region);
     }
 
     @Override
