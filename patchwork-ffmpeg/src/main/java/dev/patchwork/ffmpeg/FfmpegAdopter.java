@@ -129,9 +129,11 @@ public final class FfmpegAdopter {
     try (FilePackets file = new FilePackets(master, probe.formatName())) {
       PacketIndex index = probe.packets();
       int last = index.packetCount() - 1;
-      long lastStart = file.payloadStart(index.position(last), index.byteSize(last));
-      long lastEnd = (lastStart >= 0 ? lastStart : index.position(last)) + index.byteSize(last);
-      layout = ContentLayout.of(probe, size, Math.min(lastEnd, size));
+      long lastPos = index.position(last);
+      long lastStart = file.payloadStart(lastPos, index.byteSize(last));
+      // where the last payload ends; where it cannot be located (MPEG-TS), at least past the packet's position
+      long lastEnd = lastStart >= 0 ? lastStart + index.byteSize(last) : lastPos < 0 ? -1 : Math.min(size, lastPos + index.byteSize(last));
+      layout = ContentLayout.of(probe, size, lastEnd);
       sei = codec == null || codec == Codec.MPEG2 ? null : encoderSei(probe, file, codec);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + master, e);
