@@ -116,7 +116,7 @@ class AdoptVerifyCommandTest {
 
     Run again = run("adopt", master.toString(), "--sidecar", sidecar.toString());
     assertThat(again.code()).isEqualTo(3);
-    assertThat(again.err().strip().lines()).singleElement().asString().startsWith("patchwork: ").contains("--force").contains("erase");
+    assertThat(again.err().strip().lines()).singleElement().asString().startsWith("patchwork: ").contains("--force").contains("erase its history");
     assertThat(again.out()).isEmpty();
     assertThat(Files.readString(sidecar)).endsWith("# a note by hand\n");
 

@@ -193,15 +193,15 @@ public final class FfmpegAdopter {
       throw new ValidationException(target.toString(), "its directory " + parent + " does not exist");
     }
     if (force || !Files.exists(target)) return;
-    String history;
+    String loses;
     try {
       int n = Sidecars.read(target).history().size();
-      history = n == 0 ? "its record" : "its history of " + n + (n == 1 ? " patch" : " patches");
+      loses = n == 0 ? "no patches yet" : n == 1 ? "1 patch" : n + " patches";
     } catch (PatchworkException e) {
-      history = "what it records";
+      loses = "unreadable";
     }
-    throw new ValidationException(target.toString(), "a sidecar already exists; adopting again would replace it and erase "
-        + history + ". Use --force (force = true) to replace it");
+    throw new ValidationException(target.toString(), "a sidecar already exists; adopting again would replace it and erase its "
+        + "history (" + loses + "). Use --force to replace it");
   }
 
   private static boolean sameFile(Path a, Path b) {

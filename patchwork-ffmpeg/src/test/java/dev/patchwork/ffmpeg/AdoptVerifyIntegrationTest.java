@@ -374,7 +374,7 @@ class AdoptVerifyIntegrationTest {
     assertThatThrownBy(() -> adopter.adopt(master, sidecar, false, PatchListener.NONE))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("already exists")
-        .hasMessageContaining("history of 1 patch")
+        .hasMessageContaining("erase its history (1 patch)")
         .hasMessageContaining("--force");
     assertThat(Files.readString(sidecar)).isEqualTo(before);
 
