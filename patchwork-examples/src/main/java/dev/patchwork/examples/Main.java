@@ -6,6 +6,7 @@ import dev.patchwork.ToolFailedException;
 import dev.patchwork.ToolNotFoundException;
 import dev.patchwork.UnsupportedMasterException;
 import dev.patchwork.ValidationException;
+import dev.patchwork.VerificationException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.io.OutputStreamWriter;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Re-render only what changed in a video master: plan, patch, verify.",
-    subcommands = {PlanCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {AdoptCommand.class, VerifyCommand.class, PlanCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static final int OK = 0;
@@ -110,7 +111,7 @@ public final class Main implements Runnable {
 
   /** The exit code for an exception that escaped a command. */
   static int exitCodeFor(Throwable ex) {
-    if (ex instanceof VerificationMismatch) return MISMATCH;
+    if (ex instanceof VerificationMismatch || ex instanceof VerificationException) return MISMATCH;
     if (ex instanceof CancelledException) return INTERRUPTED;
     if (ex instanceof ValidationException || ex instanceof UnsupportedMasterException) return INVALID_INPUT;
     if (ex instanceof ToolNotFoundException || ex instanceof ToolFailedException) return TOOL_FAILED;

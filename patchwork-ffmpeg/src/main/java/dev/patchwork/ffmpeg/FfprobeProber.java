@@ -180,7 +180,7 @@ public final class FfprobeProber implements MediaProber {
   }
 
   /** The codec extradata ({@code avcC}, {@code hvcC}, or Annex B parameter sets) of one stream. */
-  private static byte[] extradata(FfmpegTools t, Path media, int streamIndex) {
+  static byte[] extradata(FfmpegTools t, Path media, int streamIndex) {
     List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", Integer.toString(streamIndex),
         "-show_entries", "stream=extradata", "-show_data", "-of", "json", media.toString());
     String out = ProcessRunner.command(argv).environment(t.environment()).collectStdout().quitOnCancel(false).run().stdout();

@@ -31,5 +31,13 @@
  * into a {@link dev.patchwork.ffmpeg.MediaProbe}: streams and codec parameters, constant frame rate, start timecode,
  * frame count, the video {@link dev.patchwork.ffmpeg.PacketIndex} and the {@link dev.patchwork.ffmpeg.AccessPoint
  * random-access points} read from the bitstream — without decoding a picture.
+ *
+ * <h2>Adopting and verifying</h2>
+ *
+ * {@link dev.patchwork.ffmpeg.FfmpegAdopter} writes the sidecar of a master Patchwork did not render: the probe's stream
+ * facts, the x264/x265 option string from the stream's SEI, and the content index (one region per GOP, or per second of
+ * an intra-only master) with every hash computed in one sequential read of the file.
+ * {@link dev.patchwork.ffmpeg.MasterVerifier} checks a master against its sidecar in one more read and names every
+ * region that differs by its frames and timecodes; {@code deep} also decodes the whole master.
  */
 package dev.patchwork.ffmpeg;

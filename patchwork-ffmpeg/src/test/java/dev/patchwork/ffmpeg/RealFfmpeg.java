@@ -138,4 +138,35 @@ public final class RealFfmpeg {
     if (pts != null) packets.add(new TracedPacket(pts, key, syntax));
     return packets;
   }
+
+  /** A packet as ffprobe lists it ({@code -show_entries packet=pts,size,pos,flags}), in file order; pts {@code Long.MIN_VALUE} and pos -1 when N/A. */
+  public record ProbedPacket(long pts, long pos, int size, boolean key) {}
+
+  /** The packets of the streams {@code select} names ({@code v:0}, {@code a:0}), as ffprobe lists them. */
+  public static List<ProbedPacket> packets(Path media, String select) {
+    List<ProbedPacket> out = new ArrayList<>();
+    for (String line : ffprobe(media, "-select_streams", select, "-show_entries", "packet=pts,pos,size,flags", "-of", "compact=p=0")
+        .split("\n")) {
+      Map<String, String> f = new HashMap<>();
+      for (String kv : line.strip().split("\\|")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) f.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+      if (!f.containsKey("size")) continue;
+      String pts = f.get("pts");
+      String pos = f.get("pos");
+      out.add(new ProbedPacket(pts.equals("N/A") ? Long.MIN_VALUE : Long.parseLong(pts), pos.equals("N/A") ? -1 : Long.parseLong(pos),
+          Integer.parseInt(f.get("size")), f.get("flags").contains("K")));
+    }
+    return out;
+  }
+
+  /** The first video stream's packets as ffmpeg's demuxer hands them out ({@code -c copy -f data}), back to back. */
+  public static byte[] videoPayloads(Path media) {
+    List<String> argv = List.of(tools().ffmpeg().toString(), "-v", "error", "-nostdin", "-i", media.toString(), "-map", "0:v:0",
+        "-c", "copy", "-copyinkf", "-f", "data", "pipe:1");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ProcessRunner.command(argv).environment(tools().environment()).quitOnCancel(false).onStdout(in -> in.transferTo(out)).run();
+    return out.toByteArray();
+  }
 }
