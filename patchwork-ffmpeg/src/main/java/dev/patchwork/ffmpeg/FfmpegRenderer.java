@@ -6,6 +6,7 @@ import dev.patchwork.UnsupportedMasterException;
 import dev.patchwork.ValidationException;
 import dev.patchwork.ValidationException.Problem;
 import dev.patchwork.change.Change;
+import dev.patchwork.ffmpeg.internal.ParameterSets;
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import dev.patchwork.plan.MasterFacts;
 import dev.patchwork.plan.RandomAccessPoint;
@@ -459,6 +460,7 @@ public final class FfmpegRenderer implements Renderer {
 
       argv.addAll(List.of("-filter_complex", graph.toString(), "-map", "[vout]"));
       argv.addAll(encoding.args());
+      if (encoding.codec().equals("mpeg2video")) argv.addAll(List.of("-g", Long.toString(segment.frames() + 1)));
       argv.addAll(List.of("-fps_mode", "passthrough"));
       if (!keyFrames.isEmpty()) argv.addAll(List.of("-force_key_frames", "expr:" + keyFrameExpression(keyFrames)));
       if (!audio.isEmpty()) argv.addAll(List.of("-map", "[aout]", "-c:a", pcmCodec));
@@ -634,8 +636,9 @@ public final class FfmpegRenderer implements Renderer {
         if (actual != expected) throw new PatchworkException(what + " has " + actual + " audio samples; expected " + expected);
       }
       if (encoding.codec().equals("h264") || encoding.codec().equals("hevc")) {
-        String m = extradata(master.path(), master.video().index());
-        if (!m.isEmpty() && !m.equals(extradata(temp, 0))) {
+        boolean hevc = encoding.codec().equals("hevc");
+        List<String> m = ParameterSets.of(extradata(master.path(), master.video().index()), hevc);
+        if (!m.isEmpty() && !m.equals(ParameterSets.of(extradata(temp, 0), hevc))) {
           log.warn("{}: the segment's parameter sets differ from the master's; the splice must carry them in-band", what);
         }
       }
@@ -665,10 +668,11 @@ public final class FfmpegRenderer implements Renderer {
     return out.toByteArray();
   }
 
-  private String extradata(Path file, int index) {
+  private byte[] extradata(Path file, int index) {
     List<String> argv = List.of(tools.ffprobe().toString(), "-v", "error", "-select_streams", Integer.toString(index),
         "-show_entries", "stream=extradata", "-show_data", "-of", "default=nw=1", file.toString());
-    return ProcessRunner.command(argv).environment(tools.environment()).collectStdout().quitOnCancel(false).run().stdout().strip();
+    return FfprobeProber.hexDump(ProcessRunner.command(argv).environment(tools.environment()).collectStdout().quitOnCancel(false)
+        .run().stdout());
   }
 
   /**

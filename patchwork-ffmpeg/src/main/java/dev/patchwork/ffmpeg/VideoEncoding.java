@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  *       (another encoder) is refused: the SEI is the only complete record of the settings, and matching SPS fields
  *       alone would not reproduce the encoder's GOP and rate-control behaviour.
  *   <li>HEVC: libx265 with the master's x265 option string ({@link X265Options}); other encoders are refused likewise.
- *   <li>MPEG-2: ffmpeg's mpeg2video with the GOP length, B-frames and closed/open GOPs of the sidecar and the bit rate,
+ *   <li>MPEG-2: ffmpeg's mpeg2video with the B-frames and closed/open GOPs of the sidecar (the GOP length comes from the
+ *       forced key frames) and the bit rate,
  *       VBV buffer, profile/level, DC precision, quantiser scale type, VLC table and scan of the master's first
  *       sequence and picture headers; custom quantiser matrices are refused.
  *   <li>ProRes: prores_ks with the master's profile (Proxy, LT, Standard, HQ, 4444, 4444 XQ), vendor {@code apl0}.
@@ -126,7 +127,10 @@ record VideoEncoding(String codec, List<String> args, String pixFmt, String setp
         args.addAll(List.of("-b:v", Long.toString(average)));
         if (h.bitRate() > 0) args.addAll(List.of("-maxrate", Long.toString(h.bitRate())));
         if (h.vbvBufferBits() > 0) args.addAll(List.of("-bufsize", Long.toString(h.vbvBufferBits())));
-        args.addAll(List.of("-g", Integer.toString(gop), "-bf", Integer.toString(bFrames), "-sc_threshold", "1000000000"));
+        // no -g: every I-frame of a segment is forced at a master random-access point (the renderer sets a GOP longer than
+        // the segment); a natural GOP end would add I-frames the master does not have (mpeg2video even turns the last
+        // frame into one when the stream ends a GOP early)
+        args.addAll(List.of("-bf", Integer.toString(bFrames), "-sc_threshold", "1000000000"));
         if (Boolean.TRUE.equals(v.gop().closed())) args.addAll(List.of("-flags", "+cgop"));
         if (h.ffmpegProfile() >= 0) args.addAll(List.of("-profile:v", Integer.toString(h.ffmpegProfile())));
         if (h.ffmpegLevel() >= 0) args.addAll(List.of("-level:v", Integer.toString(h.ffmpegLevel())));

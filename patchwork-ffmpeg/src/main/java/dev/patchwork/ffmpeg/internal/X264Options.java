@@ -224,7 +224,8 @@ public final class X264Options {
 
   /** The option string as {@code key → value}, in order; drops an {@code "x264 - core … options: "} prefix. */
   static Map<String, String> parse(String optionString) {
-    String s = optionString.strip();
+    // the SEI payload may be read with its RBSP stop bit (0x80) or other bytes around the text
+    String s = optionString.replaceAll("[^\\x20-\\x7E]+", " ").strip();
     int at = s.indexOf("options:");
     if (at >= 0) s = s.substring(at + "options:".length()).strip();
     Map<String, String> o = new LinkedHashMap<>();

@@ -12,7 +12,8 @@ import java.util.Set;
  * ffmpeg's libx265.
  *
  * <p>x265 writes most options in its parser's own language ({@code key=value}, {@code flag}, {@code no-flag}), so most
- * are passed on as written. The exceptions (checked against x265 3.5's {@code common/param.cpp}):
+ * are passed on as written (flags as {@code flag=1} / {@code no-flag=1}, because ffmpeg reads {@code -x265-params} as
+ * {@code key=value} pairs). The exceptions (checked against x265 3.5's {@code common/param.cpp}):
  *
  * <ul>
  *   <li>Options about the machine, the input or logging are dropped: {@code cpuid}, {@code frame-threads},
@@ -33,6 +34,9 @@ import java.util.Set;
  *   <li>{@code rc=} is implied by {@code crf=}/{@code bitrate=}/{@code qp=}; a two-pass master ({@code stats-read})
  *       is matched by its bit rate in one pass; {@code deblock=a:b} becomes {@code deblock=a,b} because {@code :}
  *       separates ffmpeg's {@code -x265-params}.
+ *   <li>{@code cll=0,0} (written even when no content light level SEI is sent) is dropped, other values become
+ *       {@code max-cll=…}; {@code no-splice} and {@code decoder-max-rate=0}, written by x265 but unknown to some of its
+ *       parsers, are dropped at those default values.
  *   <li>As for x264, {@code scenecut=0} (and no histogram scene cuts) and, with open GOPs, {@code min-keyint=1}, so
  *       that the renderer's forced key frames land exactly on the master's random-access points.
  * </ul>
@@ -67,6 +71,13 @@ public final class X265Options {
       "analysis-load", "scale-factor", "refine-intra", "refine-inter", "refine-mv", "refine-ctu-distortion",
       "refine-analysis-type", "copy-pic", "dynamic-refine", "svt", "right", "bottom", "conformance-window-offsets");
 
+  /**
+   * Options x265 writes at their default value but some builds' parsers do not know (build 192, bundled with ffmpeg 7.1,
+   * writes {@code no-splice} and {@code decoder-max-rate=0} and rejects both). At their defaults they can be left out;
+   * set otherwise they are passed on, and a build that rejects them refuses the master.
+   */
+  private static final Set<String> UNPARSED_DEFAULTS = Set.of("no-splice", "decoder-max-rate=0", "no-vbv-live-multi-pass");
+
   private X265Options() {}
 
   /**
@@ -76,7 +87,8 @@ public final class X265Options {
    */
   public static Translation translate(String optionString) {
     Objects.requireNonNull(optionString, "optionString");
-    String s = optionString.strip();
+    // the SEI payload may be read with its RBSP stop bit (0x80) or other bytes around the text
+    String s = optionString.replaceAll("[^\\x20-\\x7E]+", " ").strip();
     int at = s.indexOf("options:");
     if (at >= 0) s = s.substring(at + "options:".length()).strip();
     // x265 glues the conformance window to the option before it ("no-scenecut-aware-qpconformance-window-offsets")
@@ -97,7 +109,7 @@ public final class X265Options {
       int eq = t.indexOf('=');
       String key = eq < 0 ? t : t.substring(0, eq);
       String value = eq < 0 ? null : t.substring(eq + 1);
-      if (DROPPED.contains(key.startsWith("no-") ? key.substring(3) : key)) continue;
+      if (DROPPED.contains(key.startsWith("no-") ? key.substring(3) : key) || UNPARSED_DEFAULTS.contains(t)) continue;
       switch (key) {
         case "interlace" -> {
           if (!"0".equals(value)) throw refuse("it is coded interlaced (interlace=" + value + "); interlaced masters are not supported yet");
@@ -118,7 +130,7 @@ public final class X265Options {
         case "cplxblur", "qblur" -> {
           if (!twoPass) out.add(key + "=" + safe(key, value));
         }
-        case "deblock" -> out.add(value == null ? "deblock" : "deblock=" + safe(key, value.replace(':', ',')));
+        case "deblock" -> out.add(value == null ? "deblock=1" : "deblock=" + safe(key, value.replace(':', ',')));
         case "sar" -> {
           if ("255".equals(value)) {
             // "sar=255 sar-width : sar-height=64:45"
@@ -172,9 +184,18 @@ public final class X265Options {
           }
         }
         case "zones:", "zones" -> throw refuse("it uses rate-control zones, which are numbered in the master's frames");
-        default -> out.add(value == null ? key : key + "=" + safe(key, value));
+        case "cll" -> {
+          // written as cll=maxCLL,maxFALL whether or not the SEI is emitted; 0,0 is "none"
+          if (!"0,0".equals(value)) out.add("max-cll=" + safe(key, value));
+        }
+        // ffmpeg's -x265-params is a key=value list: a bare flag is written flag=1, a negated one no-flag=1
+        default -> out.add(value == null ? key + "=1" : key + "=" + safe(key, value));
       }
     }
+    // x265 resets pbratio when it parses strict-cbr (even "no-strict-cbr"): ratios go last
+    List<String> ratios = out.stream().filter(e -> e.startsWith("pbratio=") || e.startsWith("ipratio=")).toList();
+    out.removeAll(ratios);
+    out.addAll(ratios);
     if (twoPass && tokens.stream().noneMatch(t -> t.startsWith("bitrate="))) throw refuse("a two-pass encode without its bit rate");
     return new Translation(out, openGop);
   }
