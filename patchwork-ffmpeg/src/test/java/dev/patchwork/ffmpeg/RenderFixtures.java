@@ -143,6 +143,89 @@ final class RenderFixtures {
     return RealFfmpeg.ffprobe(media, "-select_streams", stream, "-show_entries", "stream=" + field, "-of", "csv=p=0").strip();
   }
 
+  /**
+   * The parameter sets of {@code media}'s codec configuration as ffmpeg's own bitstream parser traces them
+   * ({@code trace_headers}): every syntax element of the VPS/SPS/PPS, other NAL units (x265's info SEI) left out.
+   */
+  static List<String> parameterSetTrace(Path media) {
+    List<String> argv = List.of(RealFfmpeg.tools().ffmpeg().toString(), "-hide_banner", "-nostdin", "-i", media.toString(), "-map", "0:v:0",
+        "-frames:v", "1", "-c:v", "copy", "-bsf:v", "trace_headers", "-f", "null", "-");
+    List<String> lines = new ArrayList<>();
+    ProcessRunner.command(argv).environment(RealFfmpeg.tools().environment()).quitOnCancel(false).stderrTailLines(5)
+        .onStderrLine(lines::add).run();
+    List<String> out = new ArrayList<>();
+    boolean keep = false;
+    for (String line : lines) {
+      int tag = line.indexOf("[trace_headers");
+      if (tag < 0) continue;
+      String body = line.substring(line.indexOf(']', tag) + 1).strip();
+      if (body.startsWith("Packet:")) break;
+      if (body.isEmpty()) continue;
+      if (!Character.isDigit(body.charAt(0))) {
+        keep = body.endsWith("Parameter Set");
+        if (keep) out.add(body);
+      } else if (keep) {
+        out.add(body);
+      }
+    }
+    return out;
+  }
+
+  /** Offsets (display order) of the I pictures a full decode of {@code media} yields. */
+  static List<Long> iFrames(Path media) {
+    String types = RealFfmpeg.decodedPictTypes(media);
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < types.length(); i++) {
+      if (types.charAt(i) == 'I') out.add((long) i);
+    }
+    return out;
+  }
+
+  /**
+   * The average PSNR (dB, luma and chroma) of {@code segment}'s frames against frames {@code [from, from + count)} of
+   * {@code reference}, both decoded and compared in {@code pixFmt}.
+   */
+  static double psnr(Path segment, Path reference, long from, long count, String pixFmt) {
+    List<String> argv = List.of(RealFfmpeg.tools().ffmpeg().toString(), "-hide_banner", "-nostdin", "-i", segment.toString(),
+        "-i", reference.toString(), "-filter_complex",
+        "[0:v:0]format=" + pixFmt + ",setpts=N[a];[1:v:0]trim=start_frame=" + from + ":end_frame=" + (from + count) + ",format="
+            + pixFmt + ",setpts=N[b];[a][b]psnr", "-f", "null", "-");
+    List<String> lines = new ArrayList<>();
+    ProcessRunner.command(argv).environment(RealFfmpeg.tools().environment()).quitOnCancel(false).onStderrLine(lines::add).run();
+    for (String line : lines) {
+      int at = line.indexOf("average:");
+      if (line.contains("PSNR") && at >= 0) {
+        String v = line.substring(at + "average:".length()).strip().split("\\s+")[0];
+        return v.equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(v);
+      }
+    }
+    throw new AssertionError("no PSNR in " + lines);
+  }
+
+  /** Master frames that are random-access points inside {@code segment}, as offsets into it, with 0 first. */
+  static List<Long> expectedKeyFrames(Sidecar sidecar, Segment segment) {
+    List<Long> out = new ArrayList<>(List.of(0L));
+    for (var p : sidecar.masterFacts().randomAccessPoints()) {
+      if (p.frame() > segment.start() && p.frame() < segment.endExclusive()) out.add(p.frame() - segment.start());
+    }
+    return out;
+  }
+
+  /** The number of audio samples (per channel) a full decode of {@code media}'s first audio stream yields. */
+  static long decodedSamples(Path media, int channels) {
+    return audioSamples(media).length / channels;
+  }
+
+  /** What {@code ffmpeg -v error -i media -f null -} complains about while decoding everything (empty if clean). */
+  static List<String> decodeErrors(Path media) {
+    List<String> argv = List.of(RealFfmpeg.tools().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-i", media.toString(),
+        "-f", "null", "-");
+    List<String> lines = new ArrayList<>();
+    ProcessRunner.command(argv).environment(RealFfmpeg.tools().environment()).quitOnCancel(false).onStderrLine(lines::add).run();
+    lines.removeIf(String::isBlank);
+    return lines;
+  }
+
   static String hex(byte[] b) {
     return HexFormat.of().formatHex(b);
   }
