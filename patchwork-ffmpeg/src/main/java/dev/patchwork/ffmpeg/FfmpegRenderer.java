@@ -257,7 +257,7 @@ public final class FfmpegRenderer implements Renderer {
       sizeProblem(c.where(), c.info(), sidecar).ifPresent(problems::add);
     }
     if (!problems.isEmpty()) throw new ValidationException(problems);
-    VideoEncoding.of(sidecar, null, () -> null);
+    VideoEncoding.of(sidecar, null, format -> null);
   }
 
   private static Optional<Problem> sizeProblem(String where, InputInfo input, Sidecar sidecar) {
@@ -290,7 +290,7 @@ public final class FfmpegRenderer implements Renderer {
       throw new ValidationException("segment", "segment " + segment + " reaches past the master's " + frameCount + " frames");
     }
     InputInfo master = InputInfo.probe(tools, request.master(), false, "master");
-    VideoEncoding encoding = VideoEncoding.of(sidecar, master.video(), () -> firstVideoPacket(master));
+    VideoEncoding encoding = VideoEncoding.of(sidecar, master.video(), format -> firstVideoPacket(master, format));
     Job job = new Job(sidecar, segment, master, encoding);
     List<String> argv = job.command();
 
@@ -659,10 +659,13 @@ public final class FfmpegRenderer implements Renderer {
   // ---------------------------------------------------------------------------------------------------------
   // ffmpeg/ffprobe helpers
 
-  /** The master's first video packet as an elementary stream (for MPEG-2: its sequence and picture headers). */
-  private byte[] firstVideoPacket(InputInfo master) {
+  /**
+   * The master's first video packet as a raw elementary stream of {@code format} ({@code h264}: Annex B with its SPS and
+   * PPS; {@code mpeg2video}: with its sequence and picture headers).
+   */
+  private byte[] firstVideoPacket(InputInfo master, String format) {
     List<String> argv = List.of(tools.ffmpeg().toString(), "-hide_banner", "-v", "error", "-nostdin", "-i", master.path().toString(),
-        "-map", "0:" + master.video().index(), "-c", "copy", "-frames:v", "1", "-f", "mpeg2video", "pipe:1");
+        "-map", "0:" + master.video().index(), "-c", "copy", "-frames:v", "1", "-f", format, "pipe:1");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).onStdout(in -> in.transferTo(out)).run();
     return out.toByteArray();

@@ -1,6 +1,7 @@
 package dev.patchwork.ffmpeg;
 
 import dev.patchwork.UnsupportedMasterException;
+import dev.patchwork.ffmpeg.internal.H264Sps;
 import dev.patchwork.ffmpeg.internal.Mpeg2Headers;
 import dev.patchwork.ffmpeg.internal.X264Options;
 import dev.patchwork.ffmpeg.internal.X265Options;
@@ -13,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * How to encode video exactly like a master: the ffmpeg encoder arguments and the frame properties (pixel format,
@@ -73,11 +74,12 @@ record VideoEncoding(String codec, List<String> args, String pixFmt, String setp
    * The encoding for {@code sidecar}'s master.
    *
    * @param master      the master's first video stream as ffprobe describes it, or {@code null} to check the sidecar only
-   * @param mpeg2Header reads the master's first MPEG-2 headers (called for MPEG-2 only); returning {@code null} checks
-   *                    the sidecar only
+   * @param firstPacket the master's first video packet as an elementary stream of the raw format given ({@code h264},
+   *                    {@code mpeg2video}), with its parameter sets or sequence headers; returning {@code null} checks the
+   *                    sidecar only
    * @throws UnsupportedMasterException if the master's codec or encoder cannot be matched
    */
-  static VideoEncoding of(Sidecar sidecar, InputInfo.Video master, Supplier<byte[]> mpeg2Header) {
+  static VideoEncoding of(Sidecar sidecar, InputInfo.Video master, Function<String, byte[]> firstPacket) {
     VideoStream v = sidecar.video();
     String where = sidecar.master().fileName();
     String field = v.fieldOrder() == null ? field(master, "field_order") : v.fieldOrder();
@@ -96,8 +98,10 @@ record VideoEncoding(String codec, List<String> args, String pixFmt, String setp
         String options = x26xOptions(sidecar, "x264", "cabac=");
         requirePixFmt(where, codec, pixFmt, X26X_PIX_FMTS);
         int loc = CHROMA_LOCATIONS.indexOf(field(master, "chroma_location"));
+        byte[] es = firstPacket.apply("h264");
+        boolean fixed = es != null && H264Sps.fixedFrameRate(es).orElse(false);
         X264Options.Translation t = X264Options.translate(options,
-            new X264Options.Context(pixFmt.startsWith("yuv444") || pixFmt.startsWith("yuvj444"), Math.max(0, loc), v.level()));
+            new X264Options.Context(pixFmt.startsWith("yuv444") || pixFmt.startsWith("yuvj444"), Math.max(0, loc), v.level(), fixed));
         args.addAll(List.of("-c:v", "libx264", "-preset", t.preset(), "-x264-params", t.joined()));
       }
       case "hevc" -> {
@@ -113,7 +117,7 @@ record VideoEncoding(String codec, List<String> args, String pixFmt, String setp
         if (gop == null || bFrames == null) {
           throw new UnsupportedMasterException(where + ": the sidecar does not give the master's GOP length and B-frames ([video.gop] length, b_frames)");
         }
-        byte[] es = mpeg2Header.get();
+        byte[] es = firstPacket.apply("mpeg2video");
         if (es == null) return new VideoEncoding(codec, args, pixFmt, setparams, sar, false); // checking only
         Mpeg2Headers h = Mpeg2Headers.read(es).orElseThrow(() -> new UnsupportedMasterException(where
             + ": the master's first MPEG-2 sequence header cannot be read, so its bit rate and buffer cannot be matched"));

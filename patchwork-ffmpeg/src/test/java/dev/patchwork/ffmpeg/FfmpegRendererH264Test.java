@@ -34,6 +34,8 @@ class FfmpegRendererH264Test {
   /** The edited timeline: testsrc (the masters show testsrc2), FFV1 + PCM whose sample values count the samples. */
   Path source;
   FfmpegRenderer renderer;
+  /** 48 frames of the same, for the short masters of the settings test. */
+  FfmpegRenderer renderer48;
   Path mp4;
   Path mov;
   Path mkv;
@@ -45,6 +47,8 @@ class FfmpegRendererH264Test {
         "-f", "lavfi", "-i", "aevalsrc=mod(n\\,1048576)/8388608:s=48000:c=stereo", "-frames:v", "144",
         "-af", "atrim=end_sample=" + 144 * 2002, "-pix_fmt", "yuv420p", "-c:v", "ffv1", "-c:a", "pcm_s24le");
     renderer = FfmpegRenderer.fromSource(source, RealFfmpeg.tools());
+    renderer48 = FfmpegRenderer.fromSource(RealFfmpeg.ffmpeg(dir.resolve("short source.mkv"), "-f", "lavfi", "-i",
+        "testsrc=size=320x240:rate=24000/1001", "-frames:v", "48", "-pix_fmt", "yuv420p", "-c:v", "ffv1"), RealFfmpeg.tools());
     // open GOPs with leading B-frames, CRF, AAC audio
     mp4 = master("open gop crf.mp4", "-preset", "medium", "-crf", "18",
         "-x264-params", "keyint=48:min-keyint=48:scenecut=0:open-gop=1", "-c:a", "aac");
@@ -121,6 +125,41 @@ class FfmpegRendererH264Test {
           frames - points.get(points.size() - 1).leading().start());
       default -> Segment.render(points.get(1).leading().start(), points.get(2).frame() - points.get(1).leading().start());
     };
+  }
+
+  static Stream<Arguments> x264Settings() {
+    return Stream.of(
+        Arguments.of("no B-frames, slow", List.of("-preset", "slow", "-crf", "20", "-x264-params", "keyint=24:bframes=0")),
+        Arguments.of("High 4:2:2 10-bit", List.of("-pix_fmt", "yuv422p10le", "-preset", "fast", "-crf", "18", "-x264-params", "keyint=24")),
+        Arguments.of("High 4:4:4 (chroma QP offset +6)", List.of("-pix_fmt", "yuv444p", "-preset", "fast", "-crf", "18",
+            "-x264-params", "keyint=24")),
+        Arguments.of("zerolatency, sliced threads, bit rate", List.of("-tune", "zerolatency", "-b:v", "800k", "-x264-params", "keyint=24")),
+        Arguments.of("ultrafast, CAVLC", List.of("-preset", "ultrafast", "-crf", "28", "-x264-params", "keyint=24")),
+        Arguments.of("psy-trellis, strict pyramid, 5 B-frames", List.of("-preset", "slower", "-crf", "16",
+            "-x264-params", "keyint=24:bframes=5:b-pyramid=strict:psy-rd=1.0,0.2:trellis=2")),
+        Arguments.of("CBR with NAL HRD", List.of("-preset", "veryfast", "-b:v", "600k", "-maxrate", "600k", "-bufsize", "600k",
+            "-x264-params", "keyint=24:nal-hrd=cbr")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("x264Settings")
+  void x264SettingSetsReproduceTheMastersParameterSets(String name, List<String> settings) {
+    List<String> args = new java.util.ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24000/1001",
+        "-frames:v", "48", "-c:v", "libx264"));
+    args.addAll(settings);
+    Path master = RealFfmpeg.ffmpeg(dir.resolve(name.replace(",", "") + ".mp4"), args.toArray(String[]::new));
+    Sidecar sidecar = RenderFixtures.sidecar(master, "mp4", GopStructure.longGop(24, null, true));
+    Segment segment = Segment.render(24, 24);
+    Path out = dir.resolve("seg " + name.replace(",", "") + ".mkv");
+
+    renderer48.render(RenderFixtures.request(master, sidecar, segment, out));
+
+    assertThat(RenderFixtures.extradata(out)).isNotEmpty().isEqualTo(RenderFixtures.extradata(master));
+    assertThat(RenderFixtures.streamField(out, "v:0", "profile")).isEqualTo(RenderFixtures.streamField(master, "v:0", "profile"));
+    assertThat(RenderFixtures.streamField(out, "v:0", "pix_fmt")).isEqualTo(RenderFixtures.streamField(master, "v:0", "pix_fmt"));
+    assertThat(RealFfmpeg.decodedFrameCount(out)).isEqualTo(24);
+    // the master had no audio: no audio stream
+    assertThat(RealFfmpeg.ffprobe(out, "-show_entries", "stream=codec_type", "-of", "csv=p=0").strip()).isEqualTo("video");
   }
 
   @Test

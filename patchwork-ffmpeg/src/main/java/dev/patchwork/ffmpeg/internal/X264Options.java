@@ -42,8 +42,16 @@ import java.util.Objects;
  */
 public final class X264Options {
 
-  /** What the master's colour and level need besides the option string. */
-  public record Context(boolean chroma444, int chromaLocation, String level) {
+  /**
+   * What the master needs besides its option string.
+   *
+   * @param chroma444      the pixel format is 4:4:4 (x264 raises the chroma QP offset by 6 there)
+   * @param chromaLocation x264's {@code chromaloc} (0 = left, not written)
+   * @param level          the master's level ({@code "4.1"}), or {@code null} to let x264 choose
+   * @param fixedFrameRate the master's SPS sets {@code fixed_frame_rate_flag} (x264 {@code force-cfr}, set by
+   *                       {@code --tune zerolatency}; not in the option string)
+   */
+  public record Context(boolean chroma444, int chromaLocation, String level, boolean fixedFrameRate) {
     public Context {
       if (chromaLocation < 0 || chromaLocation > 5) throw new IllegalArgumentException("x264 chroma location 0-5: " + chromaLocation);
       if (level != null && (level.isBlank() || level.contains(":"))) throw new IllegalArgumentException("bad level: " + level);
@@ -218,6 +226,7 @@ public final class X264Options {
       throw refuse("rc=" + rc + " comes without its value");
     }
     out.add("chromaloc=" + context.chromaLocation());
+    if (context.fixedFrameRate()) out.add("force-cfr=1");
     if (context.level() != null) out.add("level=" + context.level());
     return new Translation(preset, out, openGop, keyint);
   }

@@ -16,7 +16,7 @@ class X264OptionsTest {
       + "scenecut=0 intra_refresh=0 rc_lookahead=40 rc=crf mbtree=1 crf=18.0 qcomp=0.60 qpmin=0 qpmax=69 qpstep=4 "
       + "ip_ratio=1.40 aq=1:1.00";
 
-  private static final X264Options.Context CTX = new X264Options.Context(false, 0, "4.1");
+  private static final X264Options.Context CTX = new X264Options.Context(false, 0, "4.1", false);
 
   @Test
   void mediumPresetOptionsInTheParsersLanguage() {
@@ -68,7 +68,7 @@ class X264OptionsTest {
         + "chroma_me=1 trellis=0 8x8dct=0 cqm=0 deadzone=21,11 fast_pskip=1 chroma_qp_offset=0 threads=3 lookahead_threads=1 "
         + "sliced_threads=0 nr=0 decimate=1 interlaced=0 bluray_compat=0 constrained_intra=0 bframes=0 weightp=0 keyint=250 "
         + "keyint_min=25 scenecut=0 intra_refresh=0 rc=crf mbtree=0 crf=23.0 qcomp=0.60 qpmin=0 qpmax=69 qpstep=4 ip_ratio=1.40 aq=0";
-    X264Options.Translation t = X264Options.translate(ultrafast, new X264Options.Context(false, 0, null));
+    X264Options.Translation t = X264Options.translate(ultrafast, new X264Options.Context(false, 0, null, false));
     assertThat(t.preset()).isEqualTo("ultrafast");
     assertThat(t.params()).contains("no-deblock=1", "partitions=none", "aq-mode=0", "rc-lookahead=0", "chroma-qp-offset=0")
         .noneMatch(p -> p.startsWith("level=") || p.startsWith("aq-strength"));
