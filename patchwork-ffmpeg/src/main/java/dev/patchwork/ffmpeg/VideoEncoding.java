@@ -147,8 +147,11 @@ record VideoEncoding(String codec, List<String> args, String pixFmt, String setp
         String profile = lower(v.profile() != null ? v.profile() : field(master, "profile"));
         String p = PRORES.get(profile);
         if (p == null) throw new UnsupportedMasterException(where + ": unknown ProRes profile '" + profile + "'; expected Proxy, LT, Standard, HQ, 4444 or 4444 XQ");
-        Set<String> formats = p.startsWith("4444") ? Set.of("yuv444p10le", "yuva444p10le") : Set.of("yuv422p10le");
+        // ffmpeg's ProRes decoder gives 4444 as 12-bit; prores_ks encodes it from 10-bit
+        Set<String> formats = p.startsWith("4444") ? Set.of("yuv444p10le", "yuva444p10le", "yuv444p12le", "yuva444p12le")
+            : Set.of("yuv422p10le");
         requirePixFmt(where, codec, pixFmt, formats);
+        pixFmt = pixFmt.replace("p12le", "p10le");
         args.addAll(List.of("-c:v", "prores_ks", "-profile:v", p, "-vendor", "apl0"));
         intra = true;
       }
