@@ -423,6 +423,7 @@ public final class FfmpegRenderer implements Renderer {
       List<String> videoLabels = new ArrayList<>();
       for (Piece p : video) {
         BigDecimal seek = videoSeek(p);
+        if (!p.input().seeksByIndex()) seek = checkedSeek(p, seek);
         addInput(argv, p.input(), seek);
         String label = "v" + input;
         graph.append('[').append(input).append(':').append(p.input().video().index()).append(']')
@@ -486,6 +487,25 @@ public final class FfmpegRenderer implements Renderer {
         time = v.start().add(frameTime(p.first(), r)).subtract(halfFrame(r));
       }
       return floorMicros(time.subtract(p.input().formatStart()));
+    }
+
+    /**
+     * For a container that seeks by estimate (MPEG-TS): moves the seek point back until decoding from it yields the
+     * piece's first frame or an earlier one (checked by decoding one frame), and gives up seeking after a few tries.
+     */
+    private BigDecimal checkedSeek(Piece p, BigDecimal seek) {
+      InputInfo.Video v = p.input().video();
+      FrameRate r = v.rate() != null ? v.rate() : rate;
+      BigDecimal wanted = v.start().add(frameTime(p.first(), r)).subtract(halfFrame(r)).subtract(p.input().formatStart());
+      for (int attempt = 0; attempt < 4 && seek.signum() > 0; attempt++) {
+        Optional<BigDecimal> first = firstFrameAfterSeek(p.input(), seek);
+        log.debug("{}: seeking to {} s gives a first frame at {} s (the container's clock)", p.input().path(), seek, first.orElse(null));
+        if (first.isPresent() && first.get().subtract(p.input().formatStart()).compareTo(wanted) <= 0) return seek;
+        BigDecimal overshoot = first.map(f -> f.subtract(p.input().formatStart()).subtract(wanted)).orElse(BigDecimal.ONE);
+        seek = floorMicros(seek.subtract(overshoot).subtract(BigDecimal.valueOf(1L << attempt)));
+        log.debug("{}: seeking missed frame {}; trying {} s", p.input().path(), p.first(), seek);
+      }
+      return seek.signum() > 0 ? seek : BigDecimal.ZERO;
     }
 
     private long rapAtOrBefore(long frame) {
@@ -658,6 +678,23 @@ public final class FfmpegRenderer implements Renderer {
 
   // ---------------------------------------------------------------------------------------------------------
   // ffmpeg/ffprobe helpers
+
+  /** The time (seconds, the container's clock) of the first frame decoding yields after seeking to {@code seek}. */
+  private Optional<BigDecimal> firstFrameAfterSeek(InputInfo in, BigDecimal seek) {
+    List<String> argv = List.of(tools.ffmpeg().toString(), "-hide_banner", "-v", "info", "-nostdin", "-nostats", "-copyts", "-noaccurate_seek",
+        "-ss", seek.toPlainString(), "-i", in.path().toString(), "-map", "0:" + in.video().index(), "-frames:v", "1",
+        "-vf", "showinfo", "-f", "null", "-");
+    List<String> found = new ArrayList<>();
+    ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).onStderrLine(line -> {
+      int at = line.indexOf("pts_time:");
+      if (at >= 0 && found.isEmpty()) found.add(line.substring(at + "pts_time:".length()).strip().split("\\s+")[0]);
+    }).run();
+    try {
+      return found.isEmpty() ? Optional.empty() : Optional.of(new BigDecimal(found.get(0)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
 
   /**
    * The master's first video packet as a raw elementary stream of {@code format} ({@code h264}: Annex B with its SPS and

@@ -21,16 +21,18 @@ import java.util.Optional;
  * video packets.
  *
  * @param path        the file
+ * @param formatName  ffprobe's {@code format_name} ({@code mov,mp4,m4a,3gp,3g2,mj2}, {@code matroska,webm}, {@code mpegts})
  * @param formatStart the container's start time in seconds (ffmpeg's {@code -ss} counts from it); 0 if not stated
  * @param video       its first video stream
  * @param audio       its first audio stream, if any
  */
-record InputInfo(Path path, BigDecimal formatStart, Video video, Optional<Audio> audio) {
+record InputInfo(Path path, String formatName, BigDecimal formatStart, Video video, Optional<Audio> audio) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   InputInfo {
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(formatName, "formatName");
     Objects.requireNonNull(formatStart, "formatStart");
     Objects.requireNonNull(video, "video");
     Objects.requireNonNull(audio, "audio");
@@ -133,7 +135,15 @@ record InputInfo(Path path, BigDecimal formatStart, Video video, Optional<Audio>
       audio = Optional.of(new Audio(a.path("index").asInt(), text(a, "codec_name"), a.path("sample_rate").asInt(),
           a.path("channels").asInt(), text(a, "channel_layout"), tb, seconds(text(a, "start_time"))));
     }
-    return new InputInfo(media, seconds(text(root.path("format"), "start_time")), video, audio);
+    return new InputInfo(media, text(root.path("format"), "format_name"), seconds(text(root.path("format"), "start_time")), video, audio);
+  }
+
+  /**
+   * True if seeking this container lands on a key frame at or before the time asked for (it keeps an index: MOV/MP4
+   * sample tables, Matroska cues, MXF index tables). MPEG-TS/PS and raw streams seek by estimate and may land after it.
+   */
+  boolean seeksByIndex() {
+    return formatName.startsWith("mov,") || formatName.startsWith("matroska") || formatName.equals("mxf");
   }
 
   private static long countPackets(FfmpegTools tools, Path media, int index, String where) {

@@ -105,6 +105,27 @@ class FfmpegRendererHevcMpeg2Test {
     assertThat(fromSource).isGreaterThan(22).isGreaterThan(RenderFixtures.psnr(out, master, segment.start(), segment.frames(), "yuv420p") + 8);
   }
 
+  @org.junit.jupiter.api.Test
+  void insertIntoMpeg2InMxfPadsFromTheDecodedMaster() {
+    Path clip = RealFfmpeg.ffmpeg(dir.resolve("insert für mxf.mov"), "-f", "lavfi", "-i", "smptebars=size=320x240:rate=25",
+        "-frames:v", "6", "-c:v", "ffv1");
+    Sidecar sidecar = RenderFixtures.sidecar(mpeg2Mxf, "mxf", GopStructure.longGop(12, 2, false));
+    FfmpegRenderer inserts = FfmpegRenderer.fromInserts(List.of(new Insert(40, clip)), RealFfmpeg.tools());
+    Segment segment = dev.patchwork.plan.Planner.plan(sidecar.masterFacts(), inserts.insertChanges()).renderSegments().get(0);
+    Path out = dir.resolve("seg mpeg2 insert.mkv");
+
+    inserts.render(RenderFixtures.request(mpeg2Mxf, sidecar, segment, out));
+
+    long s = segment.start();
+    assertThat(RealFfmpeg.decodedFrameCount(out)).isEqualTo(segment.frames());
+    assertThat(RenderFixtures.iFrames(out)).isEqualTo(RenderFixtures.expectedKeyFrames(sidecar, segment));
+    // frames before and after the insert are the master's, the insert's are the clip's; the clip has no audio
+    assertThat(RenderFixtures.psnr(out, 0, mpeg2Mxf, s, 40 - s, "yuv422p")).isGreaterThan(30);
+    assertThat(RenderFixtures.psnr(out, 40 - s, clip, 0, 6, "yuv422p")).isGreaterThan(30);
+    assertThat(RenderFixtures.psnr(out, 46 - s, mpeg2Mxf, 46, segment.endExclusive() - 46, "yuv422p")).isGreaterThan(30);
+    assertThat(RenderFixtures.audioStreams(out)).isZero();
+  }
+
   /** The first sequence header and sequence extension as ffmpeg's MPEG-2 tracer reads them. */
   private static List<String> sequenceHeader(Path media) {
     List<String> out = new ArrayList<>();

@@ -186,16 +186,24 @@ final class RenderFixtures {
    * {@code reference}, both decoded and compared in {@code pixFmt}.
    */
   static double psnr(Path segment, Path reference, long from, long count, String pixFmt) {
+    return psnr(segment, 0, reference, from, count, pixFmt);
+  }
+
+  /**
+   * The average PSNR of frames {@code [at, at + count)} of {@code segment} against {@code [from, from + count)} of
+   * {@code reference}, frame by frame (both renumbered in one time base, so that the psnr filter pairs them by index).
+   */
+  static double psnr(Path segment, long at, Path reference, long from, long count, String pixFmt) {
     List<String> argv = List.of(RealFfmpeg.tools().ffmpeg().toString(), "-hide_banner", "-nostdin", "-i", segment.toString(),
         "-i", reference.toString(), "-filter_complex",
-        "[0:v:0]format=" + pixFmt + ",setpts=N[a];[1:v:0]trim=start_frame=" + from + ":end_frame=" + (from + count) + ",format="
-            + pixFmt + ",setpts=N[b];[a][b]psnr", "-f", "null", "-");
+        "[0:v:0]trim=start_frame=" + at + ":end_frame=" + (at + count) + ",format=" + pixFmt + ",settb=1/1,setpts=N[a];[1:v:0]trim=start_frame="
+            + from + ":end_frame=" + (from + count) + ",format=" + pixFmt + ",settb=1/1,setpts=N[b];[a][b]psnr", "-f", "null", "-");
     List<String> lines = new ArrayList<>();
     ProcessRunner.command(argv).environment(RealFfmpeg.tools().environment()).quitOnCancel(false).onStderrLine(lines::add).run();
     for (String line : lines) {
-      int at = line.indexOf("average:");
-      if (line.contains("PSNR") && at >= 0) {
-        String v = line.substring(at + "average:".length()).strip().split("\\s+")[0];
+      int avg = line.indexOf("average:");
+      if (line.contains("PSNR") && avg >= 0) {
+        String v = line.substring(avg + "average:".length()).strip().split("\\s+")[0];
         return v.equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(v);
       }
     }
@@ -224,6 +232,12 @@ final class RenderFixtures {
     ProcessRunner.command(argv).environment(RealFfmpeg.tools().environment()).quitOnCancel(false).onStderrLine(lines::add).run();
     lines.removeIf(String::isBlank);
     return lines;
+  }
+
+  /** How many audio streams {@code media} has. */
+  static long audioStreams(Path media) {
+    return RealFfmpeg.ffprobe(media, "-select_streams", "a", "-show_entries", "stream=index", "-of", "csv=p=0").lines()
+        .filter(l -> !l.isBlank()).count();
   }
 
   static String hex(byte[] b) {
