@@ -438,19 +438,48 @@ public final class FfmpegRenderer implements Renderer {
           .append(",settb=").append(rate.denominator()).append('/').append(rate.numerator()).append(",setpts=N[vout]");
 
       if (!audio.isEmpty()) {
-        List<String> audioLabels = new ArrayList<>();
+        // inputs whose audio is cut by counting samples from the start are opened once and split between their pieces
+        java.util.Map<Path, Integer> counted = new java.util.LinkedHashMap<>();
+        java.util.Map<Path, Integer> branches = new java.util.HashMap<>();
         for (Piece p : audio) {
+          if (!p.input().audio().orElseThrow().sampleExactTimestamps()) branches.merge(p.input().path(), 1, Integer::sum);
+        }
+        List<String> audioLabels = new ArrayList<>();
+        java.util.Map<Path, Integer> used = new java.util.HashMap<>();
+        for (int i = 0; i < audio.size(); i++) {
+          Piece p = audio.get(i);
           InputInfo.Audio a = p.input().audio().orElseThrow();
           long samples = PcmSamples.count(p.masterFrame(), p.masterFrame() + p.frames(), rate, sampleRate);
-          String cut = audioCut(argv, p, a);
-          String label = "a" + input;
-          graph.append(";[").append(input).append(':').append(a.index()).append(']').append(cut)
+          String in;
+          if (a.sampleExactTimestamps()) {
+            in = "[" + input + ":" + a.index() + "]";
+            addInput(argv, p.input(), audioSeek(p, a));
+            input++;
+          } else {
+            Path path = p.input().path();
+            if (!counted.containsKey(path)) {
+              counted.put(path, input);
+              addInput(argv, p.input(), BigDecimal.ZERO);
+              int n = branches.get(path);
+              graph.append(";[").append(input).append(':').append(a.index()).append(']');
+              if (n == 1) {
+                graph.append("anull[c").append(input).append("_0]");
+              } else {
+                graph.append("asplit=").append(n);
+                for (int b = 0; b < n; b++) graph.append("[c").append(input).append('_').append(b).append(']');
+              }
+              input++;
+            }
+            int branch = used.merge(path, 1, Integer::sum) - 1;
+            in = "[c" + counted.get(path) + "_" + branch + "]";
+          }
+          String label = "a" + i;
+          graph.append(';').append(in).append(audioCut(p, a))
               .append(",asetpts=PTS-STARTPTS,aformat=sample_fmts=").append(sampleFormat())
               .append(":sample_rates=").append(sampleRate).append(":channel_layouts=").append(layout())
               .append(",apad=whole_len=").append(samples).append(",atrim=end_sample=").append(samples)
               .append('[').append(label).append(']');
           audioLabels.add(label);
-          input++;
         }
         graph.append(';');
         for (String l : audioLabels) graph.append('[').append(l).append(']');
@@ -555,22 +584,28 @@ public final class FfmpegRenderer implements Renderer {
       return sb.append(",format=").append(encoding.pixFmt()).toString();
     }
 
-    /** Adds the input for an audio piece and returns its cut ({@code atrim=…}). */
-    private String audioCut(List<String> argv, Piece p, InputInfo.Audio a) {
+    /** Where to open an input for an audio piece cut by timestamp: a second before its first sample. */
+    private BigDecimal audioSeek(Piece p, InputInfo.Audio a) {
+      InputInfo in = p.input();
+      long first = PcmSamples.startOf(p.first(), rate, a.sampleRate());
+      BigDecimal target = in.video().start().add(BigDecimal.valueOf(first).divide(BigDecimal.valueOf(a.sampleRate()), 9, RoundingMode.HALF_UP));
+      return floorMicros(target.subtract(BigDecimal.ONE).subtract(in.formatStart()));
+    }
+
+    /**
+     * The cut of an audio piece ({@code atrim=…}). The timeline's zero is the input's first video frame; inside ffmpeg's
+     * filters audio timestamps count samples ({@code 1/sample rate}), so with sample-exact container timestamps the cut
+     * is by timestamp, otherwise (Matroska's milliseconds) by counting samples from the stream's first one.
+     */
+    private String audioCut(Piece p, InputInfo.Audio a) {
       InputInfo in = p.input();
       BigDecimal v0 = in.video().start();
       long first = PcmSamples.startOf(p.first(), rate, a.sampleRate());
       long last = PcmSamples.startOf(p.first() + p.frames(), rate, a.sampleRate());
       if (a.sampleExactTimestamps()) {
-        // audio timestamps are in 1/sample-rate inside ffmpeg's filters; the video's start is the timeline's zero
         long zero = v0.multiply(BigDecimal.valueOf(a.sampleRate())).setScale(0, RoundingMode.HALF_UP).longValueExact();
-        BigDecimal target = v0.add(BigDecimal.valueOf(first).divide(BigDecimal.valueOf(a.sampleRate()), 9, RoundingMode.HALF_UP));
-        BigDecimal seek = floorMicros(target.subtract(BigDecimal.ONE).subtract(in.formatStart()));
-        addInput(argv, in, seek);
         return "atrim=start_pts=" + (zero + first) + ":end_pts=" + (zero + last);
       }
-      // Matroska and other coarse clocks: count samples from the stream's first one
-      addInput(argv, in, BigDecimal.ZERO);
       long offset = v0.subtract(a.start()).multiply(BigDecimal.valueOf(a.sampleRate())).setScale(0, RoundingMode.HALF_UP).longValueExact();
       return "atrim=start_sample=" + Math.max(0, offset + first) + ":end_sample=" + Math.max(0, offset + last);
     }
