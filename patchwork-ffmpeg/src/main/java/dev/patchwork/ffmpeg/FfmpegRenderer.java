@@ -27,8 +27,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -84,8 +87,8 @@ public final class FfmpegRenderer implements Renderer {
   private static final Logger log = LoggerFactory.getLogger(FfmpegRenderer.class);
   private static final List<String> MKV_PCM = List.of("pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_f64le", "pcm_u8",
       "pcm_s16be", "pcm_s24be", "pcm_s32be");
-  private static final List<String> OPTION_WARNINGS = List.of("Error parsing option", "Unknown option", "Invalid value for",
-      "Bad option", "bad option");
+  /** What ffmpeg's libx264/libx265 wrappers log (as warnings, without failing) for options the library rejects. */
+  private static final List<String> OPTION_WARNINGS = List.of("Error parsing option", "Unknown option", "Invalid value for");
 
   private final FfmpegTools tools;
   /** The new source, or {@code null} when rendering from inserts. */
@@ -439,13 +442,13 @@ public final class FfmpegRenderer implements Renderer {
 
       if (!audio.isEmpty()) {
         // inputs whose audio is cut by counting samples from the start are opened once and split between their pieces
-        java.util.Map<Path, Integer> counted = new java.util.LinkedHashMap<>();
-        java.util.Map<Path, Integer> branches = new java.util.HashMap<>();
+        Map<Path, Integer> counted = new LinkedHashMap<>();
+        Map<Path, Integer> branches = new HashMap<>();
         for (Piece p : audio) {
           if (!p.input().audio().orElseThrow().sampleExactTimestamps()) branches.merge(p.input().path(), 1, Integer::sum);
         }
         List<String> audioLabels = new ArrayList<>();
-        java.util.Map<Path, Integer> used = new java.util.HashMap<>();
+        Map<Path, Integer> used = new HashMap<>();
         for (int i = 0; i < audio.size(); i++) {
           Piece p = audio.get(i);
           InputInfo.Audio a = p.input().audio().orElseThrow();

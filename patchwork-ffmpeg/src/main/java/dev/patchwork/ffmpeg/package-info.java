@@ -1,5 +1,5 @@
 /**
- * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters (and, later, rendering and
+ * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters, re-rendering segments (and, later,
  * splicing with ffmpeg).
  *
  * <h2>Which ffmpeg is used</h2>
@@ -31,5 +31,13 @@
  * into a {@link dev.patchwork.ffmpeg.MediaProbe}: streams and codec parameters, constant frame rate, start timecode,
  * frame count, the video {@link dev.patchwork.ffmpeg.PacketIndex} and the {@link dev.patchwork.ffmpeg.AccessPoint
  * random-access points} read from the bitstream — without decoding a picture.
+ *
+ * <h2>Rendering</h2>
+ *
+ * {@link dev.patchwork.ffmpeg.FfmpegRenderer} (a {@link dev.patchwork.spi.Renderer}) re-encodes one RENDER segment with
+ * the master's exact settings, from a new source ({@code fromSource}) or from {@link dev.patchwork.ffmpeg.Insert insert
+ * clips} ({@code fromInserts}, frames between them from the decoded master), into a Matroska intermediate: the video
+ * with key frames at the master's random-access points, and PCM audio cut sample-exactly by
+ * {@link dev.patchwork.ffmpeg.PcmSamples}. See {@code docs/design/render.md} for the ffmpeg command lines.
  */
 package dev.patchwork.ffmpeg;
