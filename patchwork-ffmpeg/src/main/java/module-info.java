@@ -1,5 +1,5 @@
 /**
- * The ffmpeg engine of Patchwork: finding ffmpeg/ffprobe, running them safely, and probing masters.
+ * The ffmpeg engine of Patchwork: finding ffmpeg/ffprobe, running them safely, probing masters and re-rendering segments.
  * See {@link dev.patchwork.ffmpeg} for where ffmpeg comes from.
  */
 module dev.patchwork.ffmpeg {

@@ -1,5 +1,5 @@
 /**
- * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters (and, later, rendering and
+ * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters, re-rendering segments (and, later,
  * splicing with ffmpeg).
  *
  * <h2>Which ffmpeg is used</h2>
@@ -16,9 +16,10 @@
  *       lack libx264/libx265). Its executables are extracted once per user into
  *       {@code $XDG_CACHE_HOME/patchwork/ffmpeg-<version>-<classifier>/} (default {@code ~/.cache/patchwork/…}) and
  *       reused. This dependency is optional and chosen by the application: the {@code -gpl} build carries x264 and
- *       x265 under the GPL, and an embedder may prefer its own ffmpeg. On Linux the bundle needs a few system
- *       libraries (ALSA, PulseAudio, XCB: Debian/Ubuntu packages {@code libasound2}, {@code libpulse0},
- *       {@code libxcb1}, {@code libxcb-shm0}); if one is missing, the error names it and its package.
+ *       x265 under the GPL, and an embedder may prefer its own ffmpeg. On Linux the bundle links a few system
+ *       libraries for capture devices (ALSA, PulseAudio, XCB); where the machine lacks them, small stand-in
+ *       libraries are written beside the extracted executables and every process runs with the bundle directory on
+ *       {@code LD_LIBRARY_PATH} ({@link dev.patchwork.ffmpeg.FfmpegTools#environment()}).
  *   <li><b>PATH</b> — {@code ffmpeg} and {@code ffprobe} on the {@code PATH}.
  * </ol>
  *
@@ -39,5 +40,13 @@
  * an intra-only master) with every hash computed in one sequential read of the file.
  * {@link dev.patchwork.ffmpeg.MasterVerifier} checks a master against its sidecar in one more read and names every
  * region that differs by its frames and timecodes; {@code deep} also decodes the whole master.
+ *
+ * <h2>Rendering</h2>
+ *
+ * {@link dev.patchwork.ffmpeg.FfmpegRenderer} (a {@link dev.patchwork.spi.Renderer}) re-encodes one RENDER segment with
+ * the master's exact settings, from a new source ({@code fromSource}) or from {@link dev.patchwork.ffmpeg.Insert insert
+ * clips} ({@code fromInserts}, frames between them from the decoded master), into a Matroska intermediate: the video
+ * with key frames at the master's random-access points, and PCM audio cut sample-exactly by
+ * {@link dev.patchwork.ffmpeg.PcmSamples}. See {@code docs/design/render.md} for the ffmpeg command lines.
  */
 package dev.patchwork.ffmpeg;
