@@ -9,6 +9,8 @@ module dev.patchwork.ffmpeg {
   requires com.fasterxml.jackson.databind;
 
   exports dev.patchwork.ffmpeg;
+  // the process runner, for the Resolve module's ffmpeg steps (remux, concat)
+  exports dev.patchwork.ffmpeg.internal to dev.patchwork.resolve;
 
   provides dev.patchwork.spi.MediaProber with dev.patchwork.ffmpeg.FfprobeProber;
 }

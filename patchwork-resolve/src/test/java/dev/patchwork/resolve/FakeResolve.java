@@ -1,0 +1,142 @@
+package dev.patchwork.resolve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchwork.ffmpeg.FfmpegTools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The fake {@code DaVinciResolveScript} of the test resources ({@code fake-resolve/Modules}), configured per test: a
+ * JSON config file, a state directory the fake writes what it did into, and the bundled ffmpeg it renders with.
+ * Shared with patchwork-examples' tests through the test jar.
+ */
+public final class FakeResolve {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static FfmpegTools tools;
+
+  private final Path dir;
+  private final ObjectNode config = JSON.createObjectNode();
+
+  /** A fake whose config and state live in {@code dir}. */
+  public FakeResolve(Path dir) {
+    this.dir = dir;
+    try {
+      Files.createDirectories(dir.resolve("state"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    config.put("project", "Feature");
+  }
+
+  /** The bundled ffmpeg, located once per test JVM. */
+  public static synchronized FfmpegTools tools() {
+    if (tools == null) {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("XDG_CACHE_HOME", Path.of("target", "patchwork-test-cache").toAbsolutePath().toString());
+      tools = FfmpegTools.locate(env);
+    }
+    return tools;
+  }
+
+  /** The folder to use as {@code RESOLVE_SCRIPT_API}: the test resources' {@code fake-resolve}, as a real directory. */
+  public static synchronized Path scriptApi() {
+    URL url = FakeResolve.class.getResource("/fake-resolve/Modules/DaVinciResolveScript.py");
+    if (url == null) throw new IllegalStateException("fake-resolve is not on the test class path");
+    try {
+      if (url.getProtocol().equals("file")) return Path.of(url.toURI()).getParent().getParent();
+      Path api = Files.createTempDirectory("fake-resolve");
+      Files.createDirectories(api.resolve("Modules"));
+      try (InputStream in = url.openStream()) {
+        Files.copy(in, api.resolve("Modules/DaVinciResolveScript.py"));
+      }
+      return api;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The config as JSON, to change directly. */
+  public ObjectNode config() {
+    return config;
+  }
+
+  /**
+   * Adds a timeline standing in for {@code media} (frame {@code i} of the file is timeline offset {@code i}).
+   *
+   * @param rate {@code 24}, {@code 23.976}, {@code 29.97 DF}, …
+   */
+  public ObjectNode timeline(String name, String startTimecode, String rate, long frames, Path media, boolean audio) {
+    ArrayNode timelines = config.withArray("timelines");
+    ObjectNode t = timelines.addObject();
+    t.put("name", name);
+    t.put("start_timecode", startTimecode);
+    t.put("frame_rate", rate);
+    t.put("frames", frames);
+    t.put("width", 320);
+    t.put("height", 240);
+    t.put("media", media.toAbsolutePath().toString());
+    t.put("audio", audio);
+    t.putArray("markers");
+    if (!config.has("current_timeline")) config.put("current_timeline", name);
+    return t;
+  }
+
+  /** Adds a marker at {@code offset} to the timeline {@code t}. */
+  public static ObjectNode marker(ObjectNode t, long offset, long duration, String color, String name, String note, String customData) {
+    ObjectNode m = ((ArrayNode) t.get("markers")).addObject();
+    m.put("frame", offset);
+    m.put("duration", duration);
+    m.put("color", color);
+    m.put("name", name == null ? "" : name);
+    m.put("note", note == null ? "" : note);
+    m.put("customData", customData == null ? "" : customData);
+    return m;
+  }
+
+  /** Sets the current render format and codec. */
+  public FakeResolve render(String format, String codec) {
+    ObjectNode r = config.putObject("render");
+    r.put("format", format);
+    r.put("codec", codec);
+    return this;
+  }
+
+  /** Writes the config and returns a connector to the fake with short time limits. */
+  public ResolveConnector connector() {
+    Path file = dir.resolve("config.json");
+    try {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = new HashMap<>(tools().environment());
+    env.put("FAKE_RESOLVE_CONFIG", file.toString());
+    env.put("FAKE_RESOLVE_STATE_DIR", dir.resolve("state").toString());
+    env.put("FAKE_RESOLVE_FFMPEG", tools().ffmpeg().toString());
+    return ResolveConnector.defaults().withScriptApi(scriptApi()).withScriptLib(dir.resolve("no-fusionscript.so"))
+        .withEnvironment(env).withCallTimeout(java.time.Duration.ofSeconds(20)).withConnectTimeout(java.time.Duration.ofSeconds(20));
+  }
+
+  /** What the fake node {@code host} (null: the local one) last wrote about itself. */
+  public JsonNode state(String host) {
+    Path file = dir.resolve("state").resolve((host == null ? "local" : host) + ".json");
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
