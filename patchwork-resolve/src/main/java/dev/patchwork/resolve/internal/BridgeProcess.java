@@ -97,8 +97,10 @@ public final class BridgeProcess implements AutoCloseable {
           + e.getMessage() + "); install Python 3 or name the interpreter with --python / PATCHWORK_PYTHON", e);
     }
     BridgeProcess bridge = new BridgeProcess(process, script, command);
+    CompletableFuture<JsonNode> hello = new CompletableFuture<>();
+    bridge.pending.put(0L, hello); // before the readers start, so that a child that dies at once fails it
     bridge.startReaders();
-    bridge.awaitGreeting(startTimeout);
+    bridge.awaitGreeting(hello, startTimeout);
     return bridge;
   }
 
@@ -306,9 +308,7 @@ public final class BridgeProcess implements AutoCloseable {
     }
   }
 
-  private void awaitGreeting(Duration timeout) {
-    CompletableFuture<JsonNode> hello = new CompletableFuture<>();
-    pending.put(0L, hello);
+  private void awaitGreeting(CompletableFuture<JsonNode> hello, Duration timeout) {
     try {
       JsonNode greeting = hello.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (greeting.path("result").path("protocol").asInt() != 1) {
