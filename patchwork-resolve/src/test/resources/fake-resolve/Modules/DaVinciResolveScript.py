@@ -543,13 +543,15 @@ def _render(node, job):
     out = os.path.join(job["TargetDir"], job["OutputFilename"])
     ffmpeg = os.environ.get("FAKE_RESOLVE_FFMPEG", "ffmpeg")
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error", "-nostats", "-progress", "pipe:1", "-i", t["media"]]
-    graph = "[0:v:0]trim=start_frame=%d:end_frame=%d,setpts=PTS-STARTPTS[v]" % (first, end)
+    # frame timing from the rate itself (and -r below): with a stand-in's millisecond timestamps, or no stream rate, the
+    # MOV muxer's edit list dropped the last frame
+    graph = "[0:v:0]trim=start_frame=%d:end_frame=%d,settb=%d/%d,setpts=N[v]" % (first, end, den, num)
     audio = bool(t.get("audio")) and s.get("ExportAudio", True)
     if audio:
         rate = int(t.get("sample_rate", 48000))
         graph += ";[0:a:0]atrim=start_sample=%d:end_sample=%d,asetpts=PTS-STARTPTS[a]" % (
             sample_of(first, num, den, rate), sample_of(end, num, den, rate))
-    argv += ["-filter_complex", graph, "-map", "[v]"]
+    argv += ["-filter_complex", graph, "-map", "[v]", "-r", "%d/%d" % (num, den)]
     if audio:
         argv += ["-map", "[a]", "-c:a", "pcm_s24le"]
     codec = job["_codec"]
