@@ -549,7 +549,8 @@ def _render(node, job):
     audio = bool(t.get("audio")) and s.get("ExportAudio", True)
     if audio:
         rate = int(t.get("sample_rate", 48000))
-        graph += ";[0:a:0]atrim=start_sample=%d:end_sample=%d,asetpts=PTS-STARTPTS[a]" % (
+        # like Resolve, silence where the timeline has no sound
+        graph += ";[0:a:0]apad,atrim=start_sample=%d:end_sample=%d,asetpts=PTS-STARTPTS[a]" % (
             sample_of(first, num, den, rate), sample_of(end, num, den, rate))
     argv += ["-filter_complex", graph, "-map", "[v]", "-r", "%d/%d" % (num, den)]
     if audio:
