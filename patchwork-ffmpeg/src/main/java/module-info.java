@@ -11,4 +11,5 @@ module dev.patchwork.ffmpeg {
   exports dev.patchwork.ffmpeg;
 
   provides dev.patchwork.spi.MediaProber with dev.patchwork.ffmpeg.FfprobeProber;
+  provides dev.patchwork.spi.PatchEngine with dev.patchwork.ffmpeg.FfmpegPatchEngine;
 }

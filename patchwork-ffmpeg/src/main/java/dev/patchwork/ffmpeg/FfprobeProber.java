@@ -180,7 +180,7 @@ public final class FfprobeProber implements MediaProber {
   }
 
   /** The codec extradata ({@code avcC}, {@code hvcC}, or Annex B parameter sets) of one stream. */
-  private static byte[] extradata(FfmpegTools t, Path media, int streamIndex) {
+  static byte[] extradata(FfmpegTools t, Path media, int streamIndex) {
     List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", Integer.toString(streamIndex),
         "-show_entries", "stream=extradata", "-show_data", "-of", "json", media.toString());
     String out = ProcessRunner.command(argv).environment(t.environment()).collectStdout().quitOnCancel(false).run().stdout();
@@ -191,7 +191,7 @@ public final class FfprobeProber implements MediaProber {
     }
   }
 
-  private static PacketTable packets(FfmpegTools t, Path media, int streamIndex) {
+  static PacketTable packets(FfmpegTools t, Path media, int streamIndex) {
     PacketTable table = new PacketTable(media.toString());
     List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", Integer.toString(streamIndex),
         "-show_entries", "packet=pts,dts,duration,size,pos,flags", "-of", "compact=p=0:nk=0", media.toString());

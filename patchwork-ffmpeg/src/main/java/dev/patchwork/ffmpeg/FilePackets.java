@@ -52,14 +52,20 @@ final class FilePackets implements Closeable {
 
   /** The payload of the packet ffprobe reports at {@code pos} with {@code size} bytes, or null if it cannot be located. */
   PacketBytes packet(long pos, int size) throws IOException {
-    if (pos == PacketIndex.ABSENT || pos < 0) return null;
+    long start = payloadStart(pos, size);
+    return start < 0 ? null : new Slice(start, size);
+  }
+
+  /** Where the payload of the packet ffprobe reports at {@code pos} with {@code size} bytes starts in the file, or -1. */
+  long payloadStart(long pos, int size) throws IOException {
+    if (pos == PacketIndex.ABSENT || pos < 0) return -1;
     long start = switch (layout) {
       case MOV, OTHER -> pos;
       case MATROSKA -> matroskaPayload(pos);
       case MXF -> mxfPayload(pos, size);
     };
-    if (start < 0 || start + size > fileSize) return null;
-    return new Slice(start, size);
+    if (start < 0 || start + size > fileSize) return -1;
+    return start;
   }
 
   /** After the block header: track number (EBML varint), 16-bit timecode, flags (no lacing for video). */
