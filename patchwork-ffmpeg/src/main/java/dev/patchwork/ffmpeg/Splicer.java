@@ -158,6 +158,8 @@ final class Splicer {
     record Piece(int input, long start, long end) {} // end -1: to the end of the stream
     long n = timeline.frameCount();
     int sr = a.sampleRate();
+    // rendered audio replaces the master's samples but never lengthens the track (a master's audio may stop early)
+    long total = AudioLength.samples(tools, timeline.probe().path(), 0, a);
     List<Piece> pieces = new ArrayList<>();
     for (Segment s : plan.segments()) {
       long from = SpliceTime.sampleOfFrame(s.start(), timeline.probe().frameRate(), sr);
@@ -171,12 +173,10 @@ final class Splicer {
           pieces.add(new Piece(1, from, to));
         }
       } else {
-        long count = SpliceTime.sampleOfFrame(s.endExclusive(), timeline.probe().frameRate(), sr) - from;
-        pieces.add(new Piece(input, 0, count));
-        if (to == -1) {
-          long end = SpliceTime.sampleOfFrame(n, timeline.probe().frameRate(), sr);
-          pieces.add(new Piece(1, end, -1)); // master audio that outlasts its video
-        }
+        long count = Math.min(total, SpliceTime.sampleOfFrame(s.endExclusive(), timeline.probe().frameRate(), sr)) - from;
+        if (count > 0) pieces.add(new Piece(input, 0, count));
+        long end = SpliceTime.sampleOfFrame(n, timeline.probe().frameRate(), sr);
+        if (to == -1 && total > end) pieces.add(new Piece(1, end, -1)); // master audio that outlasts its video
       }
     }
     long masterPieces = pieces.stream().filter(p -> p.input() == 1).count();
