@@ -1,5 +1,6 @@
 /**
- * The ffmpeg engine of Patchwork: finding ffmpeg/ffprobe, running them safely, and probing masters.
+ * The ffmpeg engine of Patchwork: finding ffmpeg/ffprobe, running them safely, probing masters, and splicing,
+ * verifying and publishing patches ({@link dev.patchwork.ffmpeg.FfmpegPatchEngine}).
  * See {@link dev.patchwork.ffmpeg} for where ffmpeg comes from.
  */
 module dev.patchwork.ffmpeg {

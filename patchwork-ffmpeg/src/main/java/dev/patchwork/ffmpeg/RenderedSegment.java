@@ -101,13 +101,35 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     return new RenderedSegment(segment, rendered, video, audio, vi.packetCount(), bytes);
   }
 
-  /** Copies the video of {@code rendered} into {@code out}, in the master's container and video time base. */
+  /**
+   * Copies the video of {@code rendered} into {@code out}, in the master's container and video time base. Every
+   * timestamp is put back on the master's frame grid: a renderer's Matroska file holds milliseconds, which at 24 or
+   * 23.976 fps are not whole frames and would otherwise make the patched master's frame rate uneven.
+   */
   private static void rewrap(FfmpegTools tools, MediaProbe master, SpliceContainer container, Path rendered, Path out) {
     List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y", "-v", "error",
-        "-i", rendered.toString(), "-map", "0:v:0", "-c", "copy"));
+        "-i", rendered.toString(), "-map", "0:v:0", "-c", "copy", "-bsf:v", gridTimestamps(master)));
     argv.addAll(containerVideoArgs(master, container));
     argv.addAll(List.of("-f", container.muxer(), out.toString()));
     ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).run();
+  }
+
+  /**
+   * A {@code setts} filter that moves each timestamp (and duration) to the nearest frame of the master's grid, in the
+   * master's time base: frame {@code i = round(t · rate)}, then {@code round(i / rate / timeBase)} time-base units.
+   */
+  static String gridTimestamps(MediaProbe master) {
+    TimeBase tb = master.packets().timeBase();
+    var rate = master.frameRate();
+    String toFrame = "*TB*" + rate.numerator() + "/" + rate.denominator() + ")";
+    String toTicks = "*" + Math.multiplyExact(rate.denominator(), tb.denominator()) + "/" + Math.multiplyExact(rate.numerator(), tb.numerator());
+    return "setts=time_base=" + tb + ":pts=" + snap("PTS", toFrame, toTicks) + ":dts=" + snap("DTS", toFrame, toTicks)
+        + ":duration=round(round(DURATION" + toFrame + toTicks + ")";
+  }
+
+  private static String snap(String ts, String toFrame, String toTicks) {
+    // commas escaped: -bsf separates filters with them
+    return "if(eq(" + ts + "\\,NOPTS)\\,NOPTS\\,round(round(" + ts + toFrame + toTicks + "))";
   }
 
   /** Muxer arguments that give a video stream the master's time base and codec tag. */

@@ -9,8 +9,10 @@ import dev.patchwork.plan.Segment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -108,8 +110,13 @@ final class Splicer {
           if (p.frame() >= 0) listener.progress(null, p.frame(), n);
         })
         .run();
-    listener.segmentFinished(null);
     if (!Files.isRegularFile(output)) throw new PatchworkException("ffmpeg wrote no output " + output);
+    try (FileChannel ch = FileChannel.open(output, StandardOpenOption.WRITE)) {
+      ch.force(true); // the splice is done when the output is on disk
+    } catch (IOException e) {
+      throw new PatchworkException("cannot write " + output + " to disk: " + e, e);
+    }
+    listener.segmentFinished(null);
     return new Output(output, bridged, script);
   }
 

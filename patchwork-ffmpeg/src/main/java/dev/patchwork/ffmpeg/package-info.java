@@ -1,6 +1,5 @@
 /**
- * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters (and, later, rendering and
- * splicing with ffmpeg).
+ * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters, and splicing patches.
  *
  * <h2>Which ffmpeg is used</h2>
  *
@@ -31,5 +30,12 @@
  * into a {@link dev.patchwork.ffmpeg.MediaProbe}: streams and codec parameters, constant frame rate, start timecode,
  * frame count, the video {@link dev.patchwork.ffmpeg.PacketIndex} and the {@link dev.patchwork.ffmpeg.AccessPoint
  * random-access points} read from the bitstream — without decoding a picture.
+ *
+ * <h2>Patching</h2>
+ *
+ * {@link dev.patchwork.ffmpeg.FfmpegPatchEngine} (the {@link dev.patchwork.spi.PatchEngine} of this module) renders the
+ * changed segments with the job's renderer, splices them into a byte-for-byte copy of the rest of the master in one
+ * ffmpeg pass, verifies the result independently and publishes it with its sidecar; see its documentation and
+ * {@code docs/design/splice.md}.
  */
 package dev.patchwork.ffmpeg;

@@ -143,6 +143,19 @@ class FfmpegPatchEngineFailureTest {
   }
 
   @Test
+  void aSegmentEncodedWithOtherSettingsIsRefused() throws IOException {
+    Path work = work("other settings");
+    List<String> other = new ArrayList<>(kind.videoArgs);
+    other.set(other.indexOf("-crf") + 1, "30"); // another initial QP: another PPS than the master's one per track
+    SourceRenderer r = new SourceRenderer(kind.source(dir), other, true, work);
+    Path out = work.resolve("out.mov");
+
+    assertThatThrownBy(() -> Patchwork.forMaster(master).renderer(r).engine(engine).output(out).patch(List.of(Change.of(40, 5))))
+        .isInstanceOf(UnsupportedMasterException.class).hasMessageContaining("parameter sets");
+    assertThat(listing(work)).allMatch(n -> n.startsWith("rendered-"));
+  }
+
+  @Test
   void interruptingTheSpliceStopsFfmpegAndCleansUp() throws IOException {
     Path work = work("interrupted");
     Path out = work.resolve("out.mov");

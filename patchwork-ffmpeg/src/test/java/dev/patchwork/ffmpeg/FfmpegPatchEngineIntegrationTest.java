@@ -94,6 +94,13 @@ class FfmpegPatchEngineIntegrationTest {
     assertThat(sidecar.history().get(0).parentSha256()).isEqualTo(sha256(master));
     assertThat(sidecar.master().size()).isEqualTo(Files.size(out));
     assertThat(result.verification().frames()).isEqualTo(PatchMasters.FRAMES);
+    assertThat(result.segments()).extracting(PatchResult.SegmentStats::segment).isEqualTo(result.plan().segments());
+    assertThat(result.segments().stream().mapToLong(PatchResult.SegmentStats::bytes).sum()).as("video bytes by segment")
+        .isEqualTo(RealFfmpeg.videoPackets(out).stream().mapToLong(Packet::size).sum());
+    if (kind.extension.equals("mov") || kind.extension.equals("mp4")) {
+      assertThat(Splicer.moovFirst(out)).as("faststart as the master").isEqualTo(Splicer.moovFirst(master));
+    }
+    assertSeamsRetyped(kind, out, result.plan());
     assertThat(Files.list(work).map(p -> p.getFileName().toString()))
         .as("nothing but the output, its sidecar and the test's copies of the renders")
         .allMatch(n -> n.startsWith("Patched") || n.startsWith("rendered-"));
@@ -145,6 +152,30 @@ class FfmpegPatchEngineIntegrationTest {
     if (kind.hasAudio()) assertAudio(kind, master, out, plan, renderer);
   }
 
+  /**
+   * Evidence from ffmpeg's own bitstream parser ({@code trace_headers}) that the first kept picture after each
+   * re-rendered segment was made a clean start: an HEVC BLA (16) instead of the CRA (21), an MPEG-2 closed GOP.
+   */
+  static void assertSeamsRetyped(PatchMasters kind, Path out, PatchPlan plan) {
+    boolean hevc = kind == PatchMasters.HEVC_MP4 || kind == PatchMasters.HEVC_MKV;
+    if (!hevc && kind != PatchMasters.MPEG2_MXF) return;
+    List<RealFfmpeg.TracedPacket> traced = RealFfmpeg.trace(out);
+    List<Long> pts = traced.stream().map(RealFfmpeg.TracedPacket::pts).sorted().toList();
+    Segment previous = null;
+    for (Segment s : plan.segments()) {
+      if (!s.isRender() && previous != null) {
+        long framePts = pts.get((int) s.start());
+        RealFfmpeg.TracedPacket p = traced.stream().filter(t -> t.pts() == framePts).findFirst().orElseThrow();
+        if (hevc) {
+          assertThat(p.values("nal_unit_type")).as("seam at %d", s.start()).contains(16L).doesNotContain(21L);
+        } else {
+          assertThat(p.values("closed_gop")).as("seam at %d", s.start()).containsExactly(1L);
+        }
+      }
+      previous = s;
+    }
+  }
+
   /** Where a KEEP after a RENDER may legitimately differ: the bridged first GOP (HEVC: only its CRA, MPEG-2: the GOP). */
   static long firstGopEnd(PatchMasters kind, long start, List<Long> keys) {
     return switch (kind) {
@@ -194,9 +225,9 @@ class FfmpegPatchEngineIntegrationTest {
     }
     assertThat(oa.length).as("audio samples").isEqualTo(ma.length);
     for (Segment s : plan.segments()) {
-      int from = (int) SpliceTime.sampleOfFrame(s.start(), dev.patchwork.time.FrameRate.FPS_25, 48000);
+      int from = (int) SpliceTime.sampleOfFrame(s.start(), kind.frameRate(), 48000);
       int to = s.endExclusive() == PatchMasters.FRAMES ? ma.length : (int) SpliceTime.sampleOfFrame(s.endExclusive(),
-          dev.patchwork.time.FrameRate.FPS_25, 48000);
+          kind.frameRate(), 48000);
       if (s.isRender()) {
         int[] ra = RealFfmpeg.audioSamples(renderer.rendered(s), 0);
         // the rendered audio covers the segment; at the end both master and source stop where their audio does

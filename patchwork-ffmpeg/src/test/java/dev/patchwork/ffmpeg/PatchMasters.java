@@ -13,6 +13,8 @@ import java.util.List;
 enum PatchMasters {
   H264_MOV_PCM_TMCD("mov", "mov", List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "22", "-g", "25", "-keyint_min", "25",
       "-sc_threshold", "0", "-bf", "2"), List.of("-c:a", "pcm_s16le", "-timecode", "01:00:00:00")),
+  H264_MOV_23976("mov", "mov", List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "22", "-g", "24", "-keyint_min", "24",
+      "-sc_threshold", "0", "-bf", "2"), List.of("-c:a", "pcm_s24le", "-timecode", "00:59:59:00")),
   H264_MP4_AAC("mp4", "mp4", List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "22", "-g", "25", "-keyint_min", "25",
       "-sc_threshold", "0", "-bf", "2"), List.of("-c:a", "aac", "-b:a", "128k")),
   H264_MKV("mkv", "matroska", List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "22", "-g", "25", "-keyint_min", "25",
@@ -44,6 +46,15 @@ enum PatchMasters {
     this.masterOnlyArgs = masterOnlyArgs;
   }
 
+  /** The frame rate as lavfi takes it. */
+  String rate() {
+    return this == H264_MOV_23976 ? "24000/1001" : "25";
+  }
+
+  dev.patchwork.time.FrameRate frameRate() {
+    return dev.patchwork.time.FrameRate.parse(rate());
+  }
+
   String size() {
     return this == DNXHR_MXF || this == MPEG2_MXF ? "640x360" : "320x240";
   }
@@ -52,7 +63,7 @@ enum PatchMasters {
   Path master(Path dir) {
     Path out = dir.resolve("Mäster " + name().toLowerCase(java.util.Locale.ROOT) + "." + extension);
     if (Files.exists(out)) return out;
-    List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size() + ":rate=25"));
+    List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size() + ":rate=" + rate()));
     if (hasAudio()) args.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
     args.addAll(List.of("-frames:v", Integer.toString(FRAMES)));
     if (hasAudio()) args.add("-shortest");
@@ -67,10 +78,10 @@ enum PatchMasters {
 
   /** The new source: the same frame count and rate, another picture and tone (lossless, so the renders are exact). */
   Path source(Path dir) {
-    Path out = dir.resolve("new source " + size() + ".mkv");
+    Path out = dir.resolve("new source " + size() + " " + rate().replace('/', '-') + ".mkv");
     if (Files.exists(out)) return out;
-    // durations in the sources, not -frames:v, which would also cut the audio where the video ends
-    return RealFfmpeg.ffmpeg(out, "-f", "lavfi", "-i", "testsrc2=size=" + size() + ":rate=25:duration=" + FRAMES / 25 + ",hue=h=120",
-        "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=48000:duration=" + (FRAMES / 25 + 1), "-c:v", "ffv1", "-c:a", "pcm_s16le");
+    // lengths set in the sources, not with -frames:v, which would also cut the audio where the video ends
+    return RealFfmpeg.ffmpeg(out, "-f", "lavfi", "-i", "testsrc2=size=" + size() + ":rate=" + rate() + ",trim=end_frame=" + FRAMES
+        + ",hue=h=120", "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=48000:duration=6", "-c:v", "ffv1", "-c:a", "pcm_s16le");
   }
 }
