@@ -116,17 +116,27 @@ final class MasterTimeline {
     return out;
   }
 
-  /** Checks that the plan's cuts are cuts of this master (the sidecar it was planned from may be stale). */
-  void checkPlan(PatchPlan plan) {
+  /**
+   * Checks, before anything is rendered, that the plan's cuts are cuts of this master (the sidecar it was planned
+   * from may be stale) and that every seam can be spliced in {@code container}.
+   */
+  void checkPlan(PatchPlan plan, SpliceContainer container) {
     if (plan.frameCount() != frameCount()) {
       throw new UnsupportedMasterException("the plan covers " + plan.frameCount() + " frames but the master has " + frameCount());
     }
+    if (probe.video().index() != 0) {
+      throw new UnsupportedMasterException("the master's video is stream " + probe.video().index()
+          + "; Patchwork splices masters whose first stream is the video");
+    }
+    Segment previous = null;
     for (Segment s : plan.segments()) {
       if (s.isRender()) {
         if (s.start() > 0) endPacket(s.start());
       } else {
         startPacket(s.start());
+        if (previous != null && !intraOnly()) SeamBridge.needed(probe, container, pointAt(s.start()));
       }
+      previous = s;
     }
   }
 }

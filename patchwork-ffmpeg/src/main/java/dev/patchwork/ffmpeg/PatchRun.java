@@ -65,7 +65,7 @@ final class PatchRun {
     SpliceContainer container = SpliceContainer.of(job.master(), master.formatName());
     checkProbeAgainstSidecar(master);
     MasterTimeline timeline = new MasterTimeline(master);
-    timeline.checkPlan(plan);
+    timeline.checkPlan(plan, container);
     checkDiskSpace();
 
     try (Workspace ws = Workspace.besides(job.output())) {

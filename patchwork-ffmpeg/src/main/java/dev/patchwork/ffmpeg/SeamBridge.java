@@ -42,15 +42,30 @@ import java.util.StringJoiner;
  */
 record SeamBridge(Path file, int packets, long bytes) {
 
-  /** True if the KEEP starting at {@code point} after a RENDER needs a bridge. */
-  static boolean needed(MediaProbe master, AccessPoint point) {
+  /**
+   * True if the KEEP starting at {@code point} after a RENDER needs a bridge.
+   *
+   * @throws UnsupportedMasterException if no kept GOP can start at {@code point} after re-rendered pictures
+   */
+  static boolean needed(MediaProbe master, SpliceContainer container, AccessPoint point) {
     if (point.kind() == AccessPoint.Kind.RECOVERY_POINT) {
       throw new UnsupportedMasterException("frame " + point.frame() + " of the master is an H.264 I picture with a recovery point "
           + "(an open GOP, as x264 open-gop writes), not an IDR picture: the pictures kept after it would continue the picture "
           + "order count of the re-rendered ones, which decoders would show out of order. Patchwork cannot splice before such a "
           + "point yet; re-encode the master with closed GOPs (IDR key frames)");
     }
-    return point.lead() > 0 || point.kind() == AccessPoint.Kind.CRA;
+    boolean needed = point.lead() > 0 || point.kind() == AccessPoint.Kind.CRA;
+    if (needed) {
+      String codec = master.video().codecName();
+      boolean mpeg2 = codec.equals("mpeg2video") || codec.equals("mpeg1video");
+      boolean supported = container == SpliceContainer.MXF ? mpeg2
+          : mpeg2 || codec.equals("hevc") || (codec.equals("h264") && point.kind() == AccessPoint.Kind.IDR);
+      if (!supported) {
+        throw new UnsupportedMasterException("cannot splice before the open random-access point at frame " + point.frame() + " of this "
+            + codec + " master in " + container.muxer());
+      }
+    }
+    return needed;
   }
 
   /**
@@ -64,12 +79,7 @@ record SeamBridge(Path file, int packets, long bytes) {
     String codec = master.video().codecName();
     boolean mpeg2 = codec.equals("mpeg2video") || codec.equals("mpeg1video");
     boolean hevc = codec.equals("hevc");
-    if (!mpeg2 && !hevc && !(codec.equals("h264") && point.kind() == AccessPoint.Kind.IDR)) {
-      throw new UnsupportedMasterException("cannot splice before the open random-access point at frame " + point.frame() + " of this "
-          + codec + " master");
-    }
     boolean elementary = container == SpliceContainer.MXF;
-    if (elementary && !mpeg2) throw new UnsupportedMasterException("cannot splice " + codec + " in MXF before an open random-access point");
     String tag = "bridge-" + point.frame();
     Path list = dir.resolve(tag + ".ffconcat");
     Path out = dir.resolve(tag + (elementary ? ".m2v" : "." + extension(container)));

@@ -81,7 +81,7 @@ final class Splicer {
       int keepEnd = timeline.endPacket(b);
       if (previous != null && !timeline.intraOnly()) {
         AccessPoint p = timeline.pointAt(a);
-        if (SeamBridge.needed(master, p)) {
+        if (SeamBridge.needed(master, container, p)) {
           AccessPoint next = timeline.pointAfter(p);
           int bridgeEnd = next == null ? master.packets().packetCount() : Math.min(next.packet(), keepEnd);
           listener.message("bridging the kept GOP at frame " + a);

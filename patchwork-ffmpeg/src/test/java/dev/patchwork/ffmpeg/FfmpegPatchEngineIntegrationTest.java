@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Patches every supported codec/container pair with real ffmpeg, changing the middle, frame 0, the last frame, and
- * two overlapping ranges, and checks the output against evidence the engine does not produce: ffprobe's frame count
+ * Patches every supported codec/container pair with real ffmpeg, changing the middle, frame 0, the last frame, two
+ * overlapping ranges and two ranges apart, and checks the output against evidence the engine does not produce: ffprobe's frame count
  * and timestamps, per-packet MD5s ({@code -c copy -f framemd5}) of the kept GOPs against the master's, decoded-frame
  * MD5s against the master outside the re-rendered ranges and against the renderer's own file inside them, a silent
  * {@code ffmpeg -v error} decode, the timecode tag, and the decoded audio samples. Paths hold spaces and non-ASCII.
@@ -54,7 +54,8 @@ class FfmpegPatchEngineIntegrationTest {
     MIDDLE(List.of(Change.of(40, 5))),
     FRAME_0(List.of(Change.of(0, 1))),
     LAST_FRAME(List.of(Change.of(PatchMasters.FRAMES - 1, 1))),
-    TWO_OVERLAPPING(List.of(Change.of(30, 10), Change.of(35, 25)));
+    TWO_OVERLAPPING(List.of(Change.of(30, 10), Change.of(35, 25))),
+    TWO_APART(List.of(Change.of(12, 2), Change.of(80, 3)));
 
     final List<Change> changes;
 

@@ -25,6 +25,8 @@ enum PatchMasters {
       "-x265-params", "keyint=25:min-keyint=25:scenecut=0:log-level=error"), List.of("-c:a", "pcm_s16le")),
   PRORES_MOV("mov", "mov", List.of("-c:v", "prores_ks", "-profile:v", "0", "-pix_fmt", "yuv422p10le"),
       List.of("-c:a", "pcm_s24le", "-timecode", "10:00:00:00")),
+  DNXHR_MOV("mov", "mov", List.of("-c:v", "dnxhd", "-profile:v", "dnxhr_lb", "-pix_fmt", "yuv422p"),
+      List.of("-c:a", "pcm_s16le", "-timecode", "01:00:00:00")),
   DNXHR_MXF("mxf", "mxf", List.of("-c:v", "dnxhd", "-profile:v", "dnxhr_lb", "-pix_fmt", "yuv422p"),
       List.of("-c:a", "pcm_s24le", "-timecode", "09:59:59:00")),
   MPEG2_MXF("mxf", "mxf", List.of("-c:v", "mpeg2video", "-b:v", "4M", "-g", "12", "-bf", "2", "-sc_threshold", "1000000000"),
@@ -56,7 +58,7 @@ enum PatchMasters {
   }
 
   String size() {
-    return this == DNXHR_MXF || this == MPEG2_MXF ? "640x360" : "320x240";
+    return this == DNXHR_MXF || this == DNXHR_MOV || this == MPEG2_MXF ? "640x360" : "320x240";
   }
 
   /** Makes the master in {@code dir} (once; reused if present). */
