@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +121,8 @@ final class Splicer {
 
   private List<String> finalPass(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Path list, Path output) {
     MediaProbe master = timeline.probe();
-    List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y", "-v", "error",
+    // stdin stays open: a cancelled splice is asked to quit with "q" before it is stopped
+    List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-y", "-v", "error",
         "-nostats", "-progress", "pipe:1",
         "-copyts", "-f", "concat", "-safe", "0", "-auto_convert", "0", "-i", list.toString(),
         "-i", master.path().toString()));
@@ -223,9 +223,8 @@ final class Splicer {
   private static List<String> encoderArgs(AudioStream a) {
     String codec = a.codecName();
     if (codec.startsWith("pcm_")) return List.of("-c:a:0", codec);
-    Map<String, String> encoders = new HashMap<>(Map.of("aac", "aac", "ac3", "ac3", "eac3", "eac3", "mp2", "mp2", "flac", "flac",
-        "alac", "alac", "mp3", "libmp3lame", "opus", "libopus"));
-    String encoder = encoders.get(codec);
+    String encoder = Map.of("aac", "aac", "ac3", "ac3", "eac3", "eac3", "mp2", "mp2", "flac", "flac", "alac", "alac", "mp3", "libmp3lame",
+        "opus", "libopus").get(codec);
     if (encoder == null) {
       throw new UnsupportedMasterException("cannot splice the master's " + codec + " audio: Patchwork re-encodes PCM, AAC, AC-3, E-AC-3, "
           + "MP2, MP3, FLAC, ALAC and Opus audio");

@@ -18,6 +18,13 @@ class SpliceUnitsTest {
 
   @TempDir Path tmp;
 
+  @Test
+  void theEngineIsFoundAsTheServiceOfThisModule() {
+    assertThat(java.util.ServiceLoader.load(dev.patchwork.spi.PatchEngine.class).stream().map(p -> p.type()))
+        .contains(FfmpegPatchEngine.class);
+    assertThat(new FfmpegPatchEngine().name()).isEqualTo("ffmpeg");
+  }
+
   // --- time ----------------------------------------------------------------------------------------------
 
   @Test
