@@ -20,8 +20,8 @@ class SpliceUnitsTest {
 
   @Test
   void theEngineIsFoundAsTheServiceOfThisModule() {
-    assertThat(java.util.ServiceLoader.load(dev.patchwork.spi.PatchEngine.class).stream().map(p -> p.type()))
-        .contains(FfmpegPatchEngine.class);
+    assertThat(java.util.ServiceLoader.load(dev.patchwork.spi.PatchEngine.class).stream().map(p -> p.type().getName()))
+        .contains(FfmpegPatchEngine.class.getName());
     assertThat(new FfmpegPatchEngine().name()).isEqualTo("ffmpeg");
   }
 
