@@ -270,6 +270,19 @@ class FfmpegPatchEngineFailureTest {
   }
 
   @Test
+  void aChangeOfEveryFrameRendersEverything() throws Exception {
+    Path work = work("everything");
+    SourceRenderer r = renderer(work);
+    Path out = work.resolve("all new.mov");
+
+    PatchResult result = Patchwork.forMaster(master).renderer(r).engine(engine).output(out).patch(List.of(Change.of(0, PatchMasters.FRAMES)));
+
+    assertThat(result.plan().isFullRender()).isTrue();
+    assertThat(result.verification().keptGopsIdentical()).isZero();
+    FfmpegPatchEngineIntegrationTest.assertEvidence(kind, master, out, result.plan(), r);
+  }
+
+  @Test
   void patchingAPatchedOutputGrowsItsHistory() throws Exception {
     Path work = work("twice");
     Path first = work.resolve("first.mov");
