@@ -129,7 +129,7 @@ record SeamBridge(Path file, int packets, long bytes) {
       }
       if (!elementary) {
         if (hevc && point.kind() == AccessPoint.Kind.CRA) retypeCra(tools, master, out, index);
-        if (mpeg2) editPackets(out, master.formatName(), index, lead);
+        if (mpeg2) editPackets(out, index, lead);
       }
       long bytes = 0;
       for (int i = 0; i < index.packetCount(); i++) bytes += index.byteSize(i);
@@ -192,7 +192,7 @@ record SeamBridge(Path file, int packets, long bytes) {
 
   // --- MPEG-2 --------------------------------------------------------------------------------------------
 
-  private static void editPackets(Path bridge, String formatName, PacketIndex index, int lead) throws IOException {
+  private static void editPackets(Path bridge, PacketIndex index, int lead) throws IOException {
     try (FilePackets packets = new FilePackets(bridge, formatOf(bridge));
         FileChannel ch = FileChannel.open(bridge, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       for (int i = 0; i < index.packetCount(); i++) {
