@@ -1,5 +1,6 @@
 /**
- * The ffmpeg engine of Patchwork: finding ffmpeg/ffprobe, running them safely, probing masters and re-rendering segments.
+ * The ffmpeg engine of Patchwork: finding ffmpeg/ffprobe, running them safely, probing and adopting masters,
+ * re-rendering segments, and splicing, verifying and publishing patches ({@link dev.patchwork.ffmpeg.FfmpegPatchEngine}).
  * See {@link dev.patchwork.ffmpeg} for where ffmpeg comes from.
  */
 module dev.patchwork.ffmpeg {
@@ -13,4 +14,5 @@ module dev.patchwork.ffmpeg {
   exports dev.patchwork.ffmpeg.internal to dev.patchwork.resolve;
 
   provides dev.patchwork.spi.MediaProber with dev.patchwork.ffmpeg.FfprobeProber;
+  provides dev.patchwork.spi.PatchEngine with dev.patchwork.ffmpeg.FfmpegPatchEngine;
 }

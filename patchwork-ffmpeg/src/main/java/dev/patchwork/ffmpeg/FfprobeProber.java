@@ -191,7 +191,7 @@ public final class FfprobeProber implements MediaProber {
     }
   }
 
-  private static PacketTable packets(FfmpegTools t, Path media, int streamIndex) {
+  static PacketTable packets(FfmpegTools t, Path media, int streamIndex) {
     PacketTable table = new PacketTable(media.toString());
     List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", Integer.toString(streamIndex),
         "-show_entries", "packet=pts,dts,duration,size,pos,flags", "-of", "compact=p=0:nk=0", media.toString());

@@ -2,6 +2,8 @@
  * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters, re-rendering segments (and, later,
  * splicing with ffmpeg).
  *
+ * The ffmpeg engine: finding ffmpeg/ffprobe, running them safely, probing masters, and splicing patches.
+ *
  * <h2>Which ffmpeg is used</h2>
  *
  * {@link dev.patchwork.ffmpeg.FfmpegTools#locate()} takes the first of these that is present:
@@ -48,5 +50,12 @@
  * clips} ({@code fromInserts}, frames between them from the decoded master), into a Matroska intermediate: the video
  * with key frames at the master's random-access points, and PCM audio cut sample-exactly by
  * {@link dev.patchwork.ffmpeg.PcmSamples}. See {@code docs/design/render.md} for the ffmpeg command lines.
+ *
+ * <h2>Patching</h2>
+ *
+ * {@link dev.patchwork.ffmpeg.FfmpegPatchEngine} (the {@link dev.patchwork.spi.PatchEngine} of this module) renders the
+ * changed segments with the job's renderer, splices them into a byte-for-byte copy of the rest of the master in one
+ * ffmpeg pass, verifies the result independently and publishes it with its sidecar; see its documentation and
+ * {@code docs/design/splice.md}.
  */
 package dev.patchwork.ffmpeg;

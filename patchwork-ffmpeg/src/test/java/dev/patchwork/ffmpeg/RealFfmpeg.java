@@ -161,6 +161,56 @@ public final class RealFfmpeg {
     return out;
   }
 
+  /** One line of {@code -f framemd5}: the stream's timestamp of the frame or packet, and its MD5. */
+  public record Md5(long pts, String md5) {}
+
+  /** Per-packet MD5s of the first video stream in decode order ({@code -c copy -f framemd5}): the packets' bytes. */
+  public static List<Md5> packetMd5s(Path media) {
+    return framemd5(media, "-map", "0:v:0", "-c", "copy");
+  }
+
+  /** MD5s of the decoded pictures of the first video stream, in display order. */
+  public static List<Md5> decodedMd5s(Path media) {
+    return framemd5(media, "-map", "0:v:0");
+  }
+
+  private static List<Md5> framemd5(Path media, String... args) {
+    List<String> argv = new ArrayList<>(List.of(tools().ffmpeg().toString(), "-v", "error", "-nostdin", "-i", media.toString()));
+    argv.addAll(List.of(args));
+    argv.addAll(List.of("-f", "framemd5", "-"));
+    String out = ProcessRunner.command(argv).environment(tools().environment()).collectStdout().quitOnCancel(false).run().stdout();
+    List<Md5> md5s = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (line.startsWith("#") || line.isBlank()) continue;
+      String[] f = line.split(",");
+      md5s.add(new Md5(Long.parseLong(f[2].strip()), f[f.length - 1].strip()));
+    }
+    return md5s;
+  }
+
+  /** What {@code ffmpeg -v error -i media -f null -} prints: empty when every stream decodes cleanly. */
+  public static String decodeErrors(Path media) {
+    List<String> argv = List.of(tools().ffmpeg().toString(), "-v", "error", "-nostdin", "-i", media.toString(), "-f", "null", "-");
+    List<String> lines = new ArrayList<>();
+    ProcessRunner.command(argv).environment(tools().environment()).quitOnCancel(false).onStderrLine(lines::add).run();
+    return String.join("\n", lines).strip();
+  }
+
+  /** A video packet as ffprobe lists it, in decode order. */
+  public record Packet(long pts, long dts, long duration, int size, boolean key) {}
+
+  /** The first video stream's packets in decode order. */
+  public static List<Packet> videoPackets(Path media) {
+    List<Packet> out = new ArrayList<>();
+    String text = ffprobe(media, "-select_streams", "v:0", "-show_entries", "packet=pts,dts,duration,size,flags", "-of", "csv=p=0");
+    for (String line : text.split("\n")) {
+      String[] f = line.strip().split(",");
+      if (f.length < 5) continue;
+      out.add(new Packet(num(f[0]), num(f[1]), num(f[2]), Integer.parseInt(f[3]), f[4].contains("K")));
+    }
+    return out;
+  }
+
   /** The first video stream's packets as ffmpeg's demuxer hands them out ({@code -c copy -f data}), back to back. */
   public static byte[] videoPayloads(Path media) {
     List<String> argv = List.of(tools().ffmpeg().toString(), "-v", "error", "-nostdin", "-i", media.toString(), "-map", "0:v:0",
@@ -168,5 +218,27 @@ public final class RealFfmpeg {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     ProcessRunner.command(argv).environment(tools().environment()).quitOnCancel(false).onStdout(in -> in.transferTo(out)).run();
     return out.toByteArray();
+  }
+
+  private static long num(String s) {
+    return s.equals("N/A") ? Long.MIN_VALUE : Long.parseLong(s);
+  }
+
+  /** The {@code timecode} tag ffprobe finds first: a stream's, else the container's; empty if none. */
+  public static String timecode(Path media) {
+    String streams = ffprobe(media, "-show_entries", "stream_tags=timecode:format_tags=timecode", "-of", "default=nw=1:nk=1");
+    return streams.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+  }
+
+  /** The decoded samples of audio stream {@code index} as signed 32-bit integers, interleaved. */
+  public static int[] audioSamples(Path media, int index) {
+    List<String> argv = List.of(tools().ffmpeg().toString(), "-v", "error", "-nostdin", "-i", media.toString(), "-map", "0:a:" + index,
+        "-c:a", "pcm_s32le", "-f", "s32le", "-");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    ProcessRunner.command(argv).environment(tools().environment()).quitOnCancel(false).onStdout(in -> in.transferTo(bytes)).run();
+    java.nio.IntBuffer ints = java.nio.ByteBuffer.wrap(bytes.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    int[] out = new int[ints.remaining()];
+    ints.get(out);
+    return out;
   }
 }

@@ -1,0 +1,76 @@
+package dev.patchwork.ffmpeg;
+
+import dev.patchwork.PatchResult;
+import dev.patchwork.spi.PatchEngine;
+import dev.patchwork.spi.PatchJob;
+import java.util.Objects;
+
+/**
+ * The ffmpeg {@link PatchEngine}: renders each RENDER segment with the job's renderer, splices them into a copy of
+ * the master in one ffmpeg pass (kept GOPs byte for byte), verifies the result independently, and only then moves the
+ * output and its sidecar into place.
+ *
+ * <h2>How a patch runs</h2>
+ * <ol>
+ *   <li><b>Checks</b>: the master's size and the regions around every cut against its sidecar (skipped with
+ *       {@code force}); the master is probed (packets and random-access points, no decoding) and the plan's cuts are
+ *       checked against it; free disk space for a copy of the master beside the output.
+ *   <li><b>Render</b>: one segment after the other into a temporary directory beside the output. Each is checked
+ *       against the master (frame count, codec, picture size, pixel format, rate, a closed start, identical H.264/HEVC
+ *       parameter sets, PCM audio at the master's rate and channels) and its video re-wrapped in the master's
+ *       container and time base.
+ *   <li><b>Splice</b>: one ffmpeg run over an ffconcat script (see {@code Splicer}); open-GOP seams get a bridge
+ *       (leading pictures dropped; HEVC CRA retyped to BLA; MPEG-2 GOP header and temporal references fixed).
+ *   <li><b>Verify</b>: frame count, frame rate, start timecode, audio; every kept GOP's packets hashed against the
+ *       sidecar; every re-rendered segment and a GOP either side decoded without errors and compared with the master
+ *       and the rendered segment. A failure throws {@link dev.patchwork.VerificationException}.
+ *   <li><b>Publish</b>: the output is re-indexed in one pass, forced to disk and renamed into place; then its sidecar
+ *       (the master's, with the new content index and a history entry) is written atomically. If the sidecar cannot be
+ *       written the output is removed again.
+ * </ol>
+ * Temporary files are removed on every exit path. An interrupt stops ffmpeg and ends in a
+ * {@link dev.patchwork.CancelledException}.
+ *
+ * <h2>Codecs and containers</h2>
+ * H.264 (closed GOPs: IDR key frames), HEVC (IDR or CRA with RASL pictures, x265's default), MPEG-2 (open or closed
+ * GOPs) and intra-only codecs (ProRes, DNxHD/DNxHR, …) in MOV, MP4, Matroska and MXF (MPEG-2 and intra codecs).
+ * H.264 with open GOPs (x264 {@code open-gop}: I pictures with a recovery point) is refused with an
+ * {@link dev.patchwork.UnsupportedMasterException} when a kept GOP would start at such a point after a re-rendered one.
+ *
+ * <p>Thread-safe; each {@link #patch} call runs on the calling thread.
+ */
+public final class FfmpegPatchEngine implements PatchEngine {
+
+  private final Object lock = new Object();
+  private volatile FfmpegTools tools;
+
+  /** Locates ffmpeg with {@link FfmpegTools#locate()} when first needed (the {@link java.util.ServiceLoader} entry). */
+  public FfmpegPatchEngine() {}
+
+  public FfmpegPatchEngine(FfmpegTools tools) {
+    this.tools = Objects.requireNonNull(tools, "tools");
+  }
+
+  @Override
+  public String name() {
+    return "ffmpeg";
+  }
+
+  /** The tools this engine runs (locating them if not done yet). */
+  public FfmpegTools tools() {
+    FfmpegTools t = tools;
+    if (t == null) {
+      synchronized (lock) {
+        if (tools == null) tools = FfmpegTools.locate();
+        t = tools;
+      }
+    }
+    return t;
+  }
+
+  @Override
+  public PatchResult patch(PatchJob job) {
+    Objects.requireNonNull(job, "job");
+    return new PatchRun(tools(), job).run();
+  }
+}

@@ -1,0 +1,269 @@
+package dev.patchwork.ffmpeg;
+
+import dev.patchwork.CancelledException;
+import dev.patchwork.PatchListener;
+import dev.patchwork.PatchResult;
+import dev.patchwork.PatchworkException;
+import dev.patchwork.UnsupportedMasterException;
+import dev.patchwork.ValidationException;
+import dev.patchwork.VerificationException;
+import dev.patchwork.plan.PatchPlan;
+import dev.patchwork.plan.Segment;
+import dev.patchwork.sidecar.ContentIndex;
+import dev.patchwork.sidecar.HistoryEntry;
+import dev.patchwork.sidecar.MasterInfo;
+import dev.patchwork.sidecar.Region;
+import dev.patchwork.sidecar.Sidecar;
+import dev.patchwork.sidecar.Sidecars;
+import dev.patchwork.spi.PatchJob;
+import dev.patchwork.spi.Renderer;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of {@link FfmpegPatchEngine#patch}: the steps in its class documentation, in order. */
+final class PatchRun {
+
+  private static final Logger log = LoggerFactory.getLogger(PatchRun.class);
+  /** Free space wanted beyond the size of the master. */
+  private static final long SPACE_MARGIN = 64L << 20;
+
+  private final FfmpegTools tools;
+  private final PatchJob job;
+  private final PatchPlan plan;
+  private final PatchListener listener;
+  private boolean masterMismatch;
+
+  PatchRun(FfmpegTools tools, PatchJob job) {
+    this.tools = tools;
+    this.job = job;
+    this.plan = job.plan();
+    this.listener = PatchListener.safe(job.listener());
+  }
+
+  PatchResult run() {
+    long started = System.nanoTime();
+    checkOutput();
+    checkMaster();
+    cancelPoint();
+    listener.message("probing " + job.master().getFileName());
+    MediaProbe master = new FfprobeProber(tools).probeMedia(job.master());
+    SpliceContainer container = SpliceContainer.of(job.master(), master.formatName());
+    checkProbeAgainstSidecar(master);
+    MasterTimeline timeline = new MasterTimeline(master);
+    timeline.checkPlan(plan, container);
+    checkDiskSpace();
+
+    try (Workspace ws = Workspace.besides(job.output())) {
+      String ext = extension(job.master());
+      Map<Segment, RenderedSegment> rendered = new LinkedHashMap<>();
+      Map<Segment, Duration> renderTimes = new HashMap<>();
+      int n = 0;
+      for (Segment s : plan.renderSegments()) {
+        cancelPoint();
+        Path file = ws.file("render-" + n + ".mkv");
+        listener.segmentStarted(s);
+        long t = System.nanoTime();
+        job.renderer().render(new Renderer.Request(job.master(), job.sidecar(), s, file, listener));
+        renderTimes.put(s, Duration.ofNanos(System.nanoTime() - t));
+        listener.segmentFinished(s);
+        cancelPoint();
+        if (!Files.isRegularFile(file)) {
+          throw new PatchworkException("the renderer '" + job.renderer().name() + "' wrote no file for " + s);
+        }
+        rendered.put(s, RenderedSegment.prepare(tools, master, container, s, file, ws.file("segment-" + n + "." + ext)));
+        n++;
+      }
+
+      cancelPoint();
+      listener.message("splicing");
+      Path temp = ws.file("output." + ext);
+      Splicer.Output spliced = new Splicer(tools, timeline, container, ws).splice(plan, rendered, temp, listener);
+
+      cancelPoint();
+      listener.message("verifying the output");
+      MediaProbe out;
+      try {
+        out = new FfprobeProber(tools).probeMedia(temp);
+      } catch (ValidationException | UnsupportedMasterException e) {
+        throw new VerificationException("the patched output failed verification; nothing was published",
+            List.of("probing the output: " + e.getMessage()));
+      }
+      ContentIndexer.Indexed indexed = ContentIndexer.index(out, runStarts());
+      List<String> findings = new ArrayList<>();
+      PatchResult.Verification verification = new OutputVerifier(tools, master, job.sidecar(), plan, listener)
+          .verify(out, indexed.index().regions(), spliced.bridgedFrames(), rendered, findings);
+      if (!findings.isEmpty()) {
+        throw new VerificationException("the patched output failed verification; nothing was published", findings);
+      }
+
+      cancelPoint();
+      Sidecar sidecar = outputSidecar(indexed);
+      publish(temp, sidecar);
+      listener.message("published " + job.output().getFileName());
+      return new PatchResult(job.output(), job.outputSidecar(), plan, stats(out, renderTimes), verification,
+          Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  // --- checks ----------------------------------------------------------------------------------------------
+
+  private void checkOutput() {
+    List<ValidationException.Problem> problems = new ArrayList<>();
+    if (Files.exists(job.output())) {
+      problems.add(new ValidationException.Problem(job.output().toString(), "the output already exists; choose another name or remove it"));
+    }
+    if (Files.exists(job.outputSidecar())) {
+      problems.add(new ValidationException.Problem(job.outputSidecar().toString(), "the output's sidecar already exists"));
+    }
+    Path parent = job.output().toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      problems.add(new ValidationException.Problem(job.output().toString(), "the output's directory does not exist"));
+    }
+    if (!problems.isEmpty()) throw new ValidationException(problems);
+  }
+
+  private void checkMaster() {
+    listener.message("checking " + job.master().getFileName() + " against its sidecar");
+    List<String> mismatches = MasterCheck.mismatches(job.master(), job.sidecar(), plan);
+    if (mismatches.isEmpty()) return;
+    masterMismatch = true;
+    if (!job.force()) {
+      List<ValidationException.Problem> problems = new ArrayList<>();
+      for (String m : mismatches) {
+        problems.add(new ValidationException.Problem(job.master().toString(),
+            "the master does not match its sidecar (" + m + "); patch it anyway with force, or adopt it again"));
+      }
+      throw new ValidationException(problems);
+    }
+    log.warn("{} does not match its sidecar ({}); patching anyway (force)", job.master(), String.join("; ", mismatches));
+    listener.message("the master does not match its sidecar; patching anyway (force)");
+  }
+
+  private void checkProbeAgainstSidecar(MediaProbe master) {
+    MasterInfo info = job.sidecar().master();
+    List<String> differences = new ArrayList<>();
+    if (master.frameCount() != info.frameCount()) {
+      differences.add("it has " + master.frameCount() + " frames, its sidecar says " + info.frameCount());
+    }
+    if (!master.frameRate().equals(info.frameRate())) {
+      differences.add("it runs at " + master.frameRate() + " fps, its sidecar says " + info.frameRate());
+    }
+    if (!differences.isEmpty()) {
+      throw new ValidationException(job.master().toString(), "the master does not match its sidecar: " + String.join("; ", differences));
+    }
+  }
+
+  private void checkDiskSpace() {
+    Path dir = job.output().toAbsolutePath().getParent();
+    try {
+      long masterSize = Files.size(job.master());
+      long need = masterSize + masterSize / 50 + SPACE_MARGIN;
+      long free = Files.getFileStore(dir).getUsableSpace();
+      if (free < need) {
+        throw new ValidationException(dir.toString(), String.format(Locale.ROOT,
+            "not enough free disk space for the patched master: %d MiB free, about %d MiB needed", free >> 20, need >> 20));
+      }
+    } catch (IOException e) {
+      throw new PatchworkException("cannot check the free space in " + dir + ": " + e, e);
+    }
+  }
+
+  private static void cancelPoint() {
+    if (Thread.currentThread().isInterrupted()) throw new CancelledException("the patch was cancelled");
+  }
+
+  // --- publishing ----------------------------------------------------------------------------------------
+
+  /** Intra-only output regions: the master's runs, also cut where the plan's segments start. */
+  private SortedSet<Long> runStarts() {
+    SortedSet<Long> starts = new TreeSet<>();
+    for (Region r : job.sidecar().content().regions()) starts.add(r.start());
+    for (Segment s : plan.segments()) starts.add(s.start());
+    return starts;
+  }
+
+  private Sidecar outputSidecar(ContentIndexer.Indexed indexed) {
+    Sidecar m = job.sidecar();
+    MasterInfo mi = m.master();
+    MasterInfo info = new MasterInfo(job.output().getFileName().toString(), indexed.size(), indexed.sha256(), mi.container(),
+        mi.frameCount(), mi.frameRate(), mi.startTimecode());
+    ContentIndex content = indexed.index();
+    HistoryEntry entry = HistoryEntry.now(job.clock(), "patchwork", version(), parentSha256(), indexed.sha256(), job.changes());
+    List<HistoryEntry> history = new ArrayList<>(m.history());
+    history.add(entry);
+    return new Sidecar(info, m.video(), m.audio(), m.encoder(), m.origin(), content, history);
+  }
+
+  private String parentSha256() {
+    if (!masterMismatch) return job.sidecar().master().sha256();
+    listener.message("hashing the master (it does not match its sidecar)");
+    try (FileChannel ch = FileChannel.open(job.master(), StandardOpenOption.READ)) {
+      return Hashing.sha256(ch, 0, ch.size());
+    } catch (IOException e) {
+      throw new PatchworkException("cannot read " + job.master() + ": " + e, e);
+    }
+  }
+
+  private void publish(Path temp, Sidecar sidecar) {
+    Path output = job.output();
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      if (Files.exists(output)) throw new ValidationException(output.toString(), "the output appeared while patching; nothing was published");
+      Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new PatchworkException("cannot move the patched master into place at " + output + ": " + e, e);
+    }
+    try {
+      Sidecars.write(sidecar, job.outputSidecar());
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(output);
+      } catch (IOException d) {
+        e.addSuppressed(d);
+      }
+      throw e;
+    }
+  }
+
+  private List<PatchResult.SegmentStats> stats(MediaProbe out, Map<Segment, Duration> times) {
+    Map<Segment, Long> bytes = new HashMap<>();
+    PacketIndex idx = out.packets();
+    for (int i = 0; i < idx.packetCount(); i++) {
+      int f = idx.frameOf(i);
+      if (f >= 0 && f < plan.frameCount()) bytes.merge(plan.segmentAt(f), (long) idx.byteSize(i), Long::sum);
+    }
+    List<PatchResult.SegmentStats> stats = new ArrayList<>();
+    for (Segment s : plan.segments()) {
+      stats.add(new PatchResult.SegmentStats(s, times.getOrDefault(s, Duration.ZERO), bytes.getOrDefault(s, 0L)));
+    }
+    return stats;
+  }
+
+  static String version() {
+    String v = FfmpegPatchEngine.class.getPackage().getImplementationVersion();
+    return v == null || v.isBlank() ? "development" : v;
+  }
+
+  private static String extension(Path p) {
+    String n = p.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? "media" : n.substring(dot + 1);
+  }
+}

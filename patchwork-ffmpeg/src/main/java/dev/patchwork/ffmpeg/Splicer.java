@@ -1,0 +1,267 @@
+package dev.patchwork.ffmpeg;
+
+import dev.patchwork.PatchListener;
+import dev.patchwork.PatchworkException;
+import dev.patchwork.UnsupportedMasterException;
+import dev.patchwork.ffmpeg.internal.ProcessRunner;
+import dev.patchwork.plan.PatchPlan;
+import dev.patchwork.plan.Segment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Writes the patched master in one ffmpeg pass.
+ *
+ * <p><b>Video</b>: an ffconcat script reads the master's KEEP pieces and the re-rendered segments in order, with
+ * {@code -auto_convert 0} and stream copy, so kept packets reach the muxer byte for byte. Each master piece starts at
+ * its random-access point ({@code inpoint}, the point's own timestamp) and stops exactly before the first packet of
+ * the next re-rendered GOP ({@code outpoint}, see {@link MasterTimeline#outpointMicros}); every piece's
+ * {@code duration} is the master's own time between its first frame and the next piece's, so all pieces keep the
+ * master's timestamps (the demuxer's shift is zero) and the output is as constant in frame rate as the master.
+ * {@code -copyts} passes these timestamps on untouched. First kept GOPs that need it come from a {@link SeamBridge}.
+ *
+ * <p><b>Audio</b>: the first audio stream is assembled sample-exactly from the master's audio outside the
+ * re-rendered ranges and each rendered segment's audio inside them ({@code atrim} by sample numbers, then
+ * {@code concat}), and encoded again: bit-exact for PCM; for compressed codecs (AAC…) the whole track is re-encoded
+ * at the master's bit rate, which keeps it gapless and without drift. Segments without audio keep the master's. When
+ * no segment brings audio, every audio stream is copied. Further audio streams, subtitles and attachments are
+ * copied from the master; global and stream metadata (with the start timecode, from which the MOV muxer writes its
+ * {@code tmcd} track and the MXF muxer its timecode) are the master's.
+ */
+final class Splicer {
+
+  /**
+   * The written output.
+   *
+   * @param file          the output file
+   * @param bridgedFrames random-access points of the master whose first GOP was bridged (modified)
+   * @param script        the concat script that was used
+   */
+  record Output(Path file, Set<Long> bridgedFrames, ConcatScript script) {}
+
+  private final FfmpegTools tools;
+  private final MasterTimeline timeline;
+  private final SpliceContainer container;
+  private final Workspace workspace;
+
+  Splicer(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, Workspace workspace) {
+    this.tools = tools;
+    this.timeline = timeline;
+    this.container = container;
+    this.workspace = workspace;
+  }
+
+  Output splice(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Path output, PatchListener listener) {
+    MediaProbe master = timeline.probe();
+    ConcatScript script = new ConcatScript();
+    Set<Long> bridged = new TreeSet<>();
+    long n = timeline.frameCount();
+    Segment previous = null;
+    for (Segment s : plan.segments()) {
+      long a = s.start();
+      long b = s.endExclusive();
+      if (s.isRender()) {
+        script.add(rendered.get(s).video(), null, null, timeline.micros(b) - timeline.micros(a));
+        previous = s;
+        continue;
+      }
+      long from = a;
+      int keepEnd = timeline.endPacket(b);
+      if (previous != null && !timeline.intraOnly()) {
+        AccessPoint p = timeline.pointAt(a);
+        if (SeamBridge.needed(master, container, p)) {
+          AccessPoint next = timeline.pointAfter(p);
+          int bridgeEnd = next == null ? master.packets().packetCount() : Math.min(next.packet(), keepEnd);
+          listener.message("bridging the kept GOP at frame " + a);
+          SeamBridge bridge = SeamBridge.build(tools, timeline, container, p, bridgeEnd, workspace.dir());
+          bridged.add(a);
+          if (bridgeEnd == keepEnd) {
+            script.add(bridge.file(), null, null, timeline.micros(b) - timeline.micros(a));
+            previous = s;
+            continue;
+          }
+          script.add(bridge.file(), null, null, timeline.micros(next.frame()) - timeline.micros(a));
+          from = next.frame();
+        }
+      }
+      Long outpoint = b < n ? timeline.outpointMicros(keepEnd) : null;
+      script.add(master.path(), timeline.micros(from), outpoint, timeline.micros(b) - timeline.micros(from));
+      previous = s;
+    }
+    Path list = workspace.file("splice.ffconcat");
+    script.write(list);
+
+    List<String> argv = finalPass(plan, rendered, list, output);
+    listener.segmentStarted(null);
+    ProcessRunner.command(argv).environment(tools.environment())
+        .onProgress(p -> {
+          if (p.frame() >= 0) listener.progress(null, p.frame(), n);
+        })
+        .run();
+    if (!Files.isRegularFile(output)) throw new PatchworkException("ffmpeg wrote no output " + output);
+    try (FileChannel ch = FileChannel.open(output, StandardOpenOption.WRITE)) {
+      ch.force(true); // the splice is done when the output is on disk
+    } catch (IOException e) {
+      throw new PatchworkException("cannot write " + output + " to disk: " + e, e);
+    }
+    listener.segmentFinished(null);
+    return new Output(output, bridged, script);
+  }
+
+  private List<String> finalPass(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Path list, Path output) {
+    MediaProbe master = timeline.probe();
+    // stdin stays open: a cancelled splice is asked to quit with "q" before it is stopped
+    List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-y", "-v", "error",
+        "-nostats", "-progress", "pipe:1",
+        "-copyts", "-f", "concat", "-safe", "0", "-auto_convert", "0", "-i", list.toString(),
+        "-i", master.path().toString()));
+    List<AudioStream> audio = master.audioStreams();
+    Map<Segment, Integer> audioInputs = new LinkedHashMap<>();
+    if (!audio.isEmpty()) {
+      int input = 2;
+      for (Segment s : plan.renderSegments()) {
+        RenderedSegment r = rendered.get(s);
+        if (r.hasAudio()) {
+          argv.addAll(List.of("-i", r.rendered().toString()));
+          audioInputs.put(s, input++);
+        }
+      }
+    }
+    boolean spliceAudio = !audioInputs.isEmpty();
+    if (spliceAudio) argv.addAll(List.of("-filter_complex", audioGraph(plan, rendered, audioInputs, audio.get(0))));
+
+    argv.addAll(List.of("-map", "0:v:0", "-c:v", "copy"));
+    for (int i = 0; i < audio.size(); i++) {
+      if (i == 0 && spliceAudio) {
+        argv.addAll(List.of("-map", "[spliced]"));
+        argv.addAll(encoderArgs(audio.get(0)));
+      } else {
+        argv.addAll(List.of("-map", "1:a:" + i, "-c:a:" + i, "copy"));
+      }
+    }
+    argv.addAll(List.of("-map", "1:s?", "-c:s", "copy"));
+    if (container == SpliceContainer.MATROSKA) argv.addAll(List.of("-map", "1:t?", "-c:t", "copy"));
+    argv.addAll(List.of("-map_metadata", "1", "-map_metadata:s:v:0", "1:s:v:0", "-map_chapters", "1"));
+    for (int i = 0; i < audio.size(); i++) argv.addAll(List.of("-map_metadata:s:a:" + i, "1:s:a:" + i));
+    argv.addAll(RenderedSegment.containerVideoArgs(master, container));
+    if (container.isQuickTime() && moovFirst(master.path())) argv.addAll(List.of("-movflags", "+faststart"));
+    argv.addAll(List.of("-f", container.muxer(), output.toString()));
+    return argv;
+  }
+
+  /** The filter graph assembling the first audio stream into {@code [spliced]}. */
+  private String audioGraph(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Map<Segment, Integer> inputs, AudioStream a) {
+    record Piece(int input, long start, long end) {} // end -1: to the end of the stream
+    long n = timeline.frameCount();
+    int sr = a.sampleRate();
+    // rendered audio replaces the master's samples but never lengthens the track (a master's audio may stop early)
+    long total = AudioLength.samples(tools, timeline.probe().path(), 0, a);
+    List<Piece> pieces = new ArrayList<>();
+    for (Segment s : plan.segments()) {
+      long from = SpliceTime.sampleOfFrame(s.start(), timeline.probe().frameRate(), sr);
+      long to = s.endExclusive() == n ? -1 : SpliceTime.sampleOfFrame(s.endExclusive(), timeline.probe().frameRate(), sr);
+      Integer input = s.isRender() ? inputs.get(s) : null;
+      if (input == null) {
+        Piece last = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
+        if (last != null && last.input() == 1 && last.end() == from) {
+          pieces.set(pieces.size() - 1, new Piece(1, last.start(), to));
+        } else {
+          pieces.add(new Piece(1, from, to));
+        }
+      } else {
+        long count = Math.min(total, SpliceTime.sampleOfFrame(s.endExclusive(), timeline.probe().frameRate(), sr)) - from;
+        if (count > 0) pieces.add(new Piece(input, 0, count));
+        long end = SpliceTime.sampleOfFrame(n, timeline.probe().frameRate(), sr);
+        if (to == -1 && total > end) pieces.add(new Piece(1, end, -1)); // master audio that outlasts its video
+      }
+    }
+    long masterPieces = pieces.stream().filter(p -> p.input() == 1).count();
+    StringBuilder g = new StringBuilder();
+    List<String> masterLabels = new ArrayList<>();
+    if (masterPieces > 1) {
+      g.append("[1:a:0]asplit=").append(masterPieces);
+      for (int i = 0; i < masterPieces; i++) {
+        g.append("[m").append(i).append(']');
+        masterLabels.add("[m" + i + "]");
+      }
+      g.append(';');
+    } else if (masterPieces == 1) {
+      masterLabels.add("[1:a:0]");
+    }
+    int m = 0;
+    List<String> labels = new ArrayList<>();
+    for (int i = 0; i < pieces.size(); i++) {
+      Piece p = pieces.get(i);
+      String in = p.input() == 1 ? masterLabels.get(m++) : "[" + p.input() + ":a:0]";
+      List<String> trim = new ArrayList<>();
+      if (p.start() > 0) trim.add("start_sample=" + p.start());
+      if (p.end() >= 0) trim.add("end_sample=" + p.end());
+      String label = pieces.size() == 1 ? "[spliced]" : "[p" + i + "]";
+      g.append(in).append(trim.isEmpty() ? "anull" : "atrim=" + String.join(":", trim)).append(",asetpts=PTS-STARTPTS").append(label);
+      if (pieces.size() > 1) g.append(';');
+      labels.add(label);
+    }
+    if (pieces.size() > 1) {
+      labels.forEach(g::append);
+      g.append("concat=n=").append(pieces.size()).append(":v=0:a=1[spliced]");
+    }
+    return g.toString();
+  }
+
+  /** Encodes the spliced audio like the master's: bit-exact PCM, or the same codec at the master's bit rate. */
+  private static List<String> encoderArgs(AudioStream a) {
+    String codec = a.codecName();
+    if (codec.startsWith("pcm_")) return List.of("-c:a:0", codec);
+    String encoder = Map.of("aac", "aac", "ac3", "ac3", "eac3", "eac3", "mp2", "mp2", "flac", "flac", "alac", "alac", "mp3", "libmp3lame",
+        "opus", "libopus").get(codec);
+    if (encoder == null) {
+      throw new UnsupportedMasterException("cannot splice the master's " + codec + " audio: Patchwork re-encodes PCM, AAC, AC-3, E-AC-3, "
+          + "MP2, MP3, FLAC, ALAC and Opus audio");
+    }
+    List<String> args = new ArrayList<>(List.of("-c:a:0", encoder));
+    if (a.bitRate() > 0 && !encoder.equals("flac") && !encoder.equals("alac")) args.addAll(List.of("-b:a:0", Long.toString(a.bitRate())));
+    if (codec.equals("aac") && a.profile().equals("LC")) args.addAll(List.of("-profile:a:0", "aac_low"));
+    return args;
+  }
+
+  /** True if a QuickTime file's {@code moov} box comes before its {@code mdat} (it was written with faststart). */
+  static boolean moovFirst(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] header = new byte[16];
+      long pos = 0;
+      long size = Files.size(file);
+      while (pos + 8 <= size) {
+        if (in.readNBytes(header, 0, 8) < 8) return false;
+        long box = ByteBuffer.wrap(header, 0, 4).getInt() & 0xFFFFFFFFL;
+        String type = new String(header, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int read = 8;
+        if (box == 1) {
+          if (in.readNBytes(header, 8, 8) < 8) return false;
+          box = ByteBuffer.wrap(header, 8, 8).getLong();
+          read = 16;
+        } else if (box == 0) {
+          box = size - pos;
+        }
+        if (type.equals("moov")) return true;
+        if (type.equals("mdat")) return false;
+        if (box < read) return false;
+        in.skipNBytes(box - read);
+        pos += box;
+      }
+      return false;
+    } catch (IOException e) {
+      throw new PatchworkException("cannot read " + file + ": " + e, e);
+    }
+  }
+}
