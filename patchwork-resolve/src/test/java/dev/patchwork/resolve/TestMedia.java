@@ -95,8 +95,9 @@ public final class TestMedia {
   /** The average PSNR (dB) between {@code count} frames of {@code a} from {@code aFirst} and of {@code b} from {@code bFirst}. */
   public static double psnr(Path a, long aFirst, Path b, long bFirst, long count) {
     String graph = String.format(java.util.Locale.ROOT,
-        "[0:v]trim=start_frame=%d:end_frame=%d,setpts=PTS-STARTPTS,format=yuv420p[a];"
-            + "[1:v]trim=start_frame=%d:end_frame=%d,setpts=PTS-STARTPTS,format=yuv420p[b];[a][b]psnr",
+        // the same timestamps on both sides: psnr pairs frames by time, and containers round them differently
+        "[0:v]trim=start_frame=%d:end_frame=%d,settb=1/100,setpts=N,format=yuv420p[a];"
+            + "[1:v]trim=start_frame=%d:end_frame=%d,settb=1/100,setpts=N,format=yuv420p[b];[a][b]psnr",
         aFirst, aFirst + count, bFirst, bFirst + count);
     List<String> argv = List.of(FakeResolve.tools().ffmpeg().toString(), "-hide_banner", "-nostdin", "-i", a.toString(), "-i",
         b.toString(), "-filter_complex", graph, "-f", "null", "-");
