@@ -6,23 +6,26 @@ with the documented argument and return shapes (Developer/Scripting/README.txt o
 
 - Timeline.GetMarkers() keys are frame offsets from the timeline's start, as floats ({96.0: {...}}), durations floats;
   MarkIn/MarkOut in SetRenderSettings are absolute timeline frames (GetStartFrame() + offset), MarkOut inclusive.
-- GetRenderJobStatus() keys are optional: TimeTakenToRenderInMs is never given, CompletionPercentage not while Ready;
+- GetRenderJobStatus() keys are optional: TimeTakenToRenderInMs only with "status_time_taken", CompletionPercentage
+  not while Ready;
   with "status_sparse" JobStatus is never given either.
 - AddRenderJob() returns "" once with "add_render_job_empty_once" (the job is queued all the same).
 - A timeline can start at 01:00:00:00, and can be 29.97 drop-frame ("frame_rate": "29.97 DF", start "01:00:00;00").
 
-It "renders" by running ffmpeg (FAKE_RESOLVE_FFMPEG; the test passes LD_LIBRARY_PATH in the environment) on the media
+It "renders" by running ffmpeg (FAKE_RESOLVE_FFMPEG or the config's, with the library path the test gives) on the media
 file standing in for the timeline (frame i of the file is timeline frame GetStartFrame() + i), honouring MarkIn/MarkOut,
 SelectAllFrames, TargetDir, CustomName, ExportAudio and the render format/codec, and writes the job's first frame's
 timecode into MOV/MXF files as Resolve does.
 
-Configuration: the JSON file named by FAKE_RESOLVE_CONFIG:
+Configuration: the JSON file named by FAKE_RESOLVE_CONFIG, else fake-resolve.json beside Modules/ (so a test can point
+RESOLVE_SCRIPT_API at a folder of its own and pass no environment):
+  ffmpeg, ffmpeg_env {name: value} (else FAKE_RESOLVE_FFMPEG and the inherited environment), state_dir,
   version, product, project, timelines [{name, start_timecode, frame_rate, frames, width, height, media, audio,
   markers [{frame, color, duration, name, note, customData}]}], current_timeline, render {format, codec},
   presets {name: {format, codec, settings}}, scripting_disabled, module_broken, unreachable_nodes [ip],
   failing_nodes {ip: error}, fail_jobs (count), fail_error, add_render_job_empty_once, status_sparse,
   mark_out_inclusive (default true), hang {Method: seconds}, render_delay_ms (per frame), h264_keyint.
-State after every call goes to FAKE_RESOLVE_STATE_DIR/<ip or "local">.json (jobs, presets, render state, calls) so
+State after every call goes to FAKE_RESOLVE_STATE_DIR (or state_dir)/<ip or "local">.json (jobs, presets, render state, calls) so
 tests can see what the bridge did.
 """
 
@@ -35,8 +38,9 @@ import uuid
 
 
 def _load_config():
-    path = os.environ.get("FAKE_RESOLVE_CONFIG")
-    if not path:
+    path = os.environ.get("FAKE_RESOLVE_CONFIG") or os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
+                                                                 "fake-resolve.json")
+    if not os.path.isfile(path):
         return {}
     with open(path, encoding="utf-8") as f:
         return json.load(f)
@@ -154,7 +158,7 @@ class _Node:
             self.save()
 
     def save(self):
-        directory = os.environ.get("FAKE_RESOLVE_STATE_DIR")
+        directory = os.environ.get("FAKE_RESOLVE_STATE_DIR") or CONFIG.get("state_dir")
         if not directory:
             return
         state = {"host": self.host, "format": self.format, "codec": self.codec, "settings": self.settings, "mode": self.mode,
@@ -541,7 +545,9 @@ def _render(node, job):
         return _fail(node, job, "Invalid render range")
     s = job["_settings"]
     out = os.path.join(job["TargetDir"], job["OutputFilename"])
-    ffmpeg = os.environ.get("FAKE_RESOLVE_FFMPEG", "ffmpeg")
+    ffmpeg = os.environ.get("FAKE_RESOLVE_FFMPEG") or CONFIG.get("ffmpeg", "ffmpeg")
+    env = dict(os.environ)
+    env.update(CONFIG.get("ffmpeg_env", {}))
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error", "-nostats", "-progress", "pipe:1", "-i", t["media"]]
     # frame timing from the rate itself (and -r below): with a stand-in's millisecond timestamps, or no stream rate, the
     # MOV muxer's edit list dropped the last frame
@@ -581,7 +587,7 @@ def _render(node, job):
     started = time.time()
     try:
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             universal_newlines=True)
+                             universal_newlines=True, env=env)
     except OSError as e:
         return _fail(node, job, "cannot run ffmpeg: %s" % e)
     node.process = p

@@ -8,8 +8,6 @@ import dev.patchwork.ffmpeg.FfmpegTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -49,23 +47,41 @@ public final class FakeResolve {
     return tools;
   }
 
-  /** The folder to use as {@code RESOLVE_SCRIPT_API}: the test resources' {@code fake-resolve}, as a real directory. */
-  public static synchronized Path scriptApi() {
-    URL url = FakeResolve.class.getResource("/fake-resolve/Modules/DaVinciResolveScript.py");
-    if (url == null) throw new IllegalStateException("fake-resolve is not on the test class path");
-    try {
-      if (url.getProtocol().equals("file")) return Path.of(url.toURI()).getParent().getParent();
-      Path api = Files.createTempDirectory("fake-resolve");
-      Files.createDirectories(api.resolve("Modules"));
-      try (InputStream in = url.openStream()) {
-        Files.copy(in, api.resolve("Modules/DaVinciResolveScript.py"));
-      }
-      return api;
+  /** The fake module's source, from the test class path. */
+  private static byte[] module() {
+    try (InputStream in = FakeResolve.class.getResourceAsStream("/fake-resolve/Modules/DaVinciResolveScript.py")) {
+      if (in == null) throw new IllegalStateException("fake-resolve is not on the test class path");
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The folder to give as {@code RESOLVE_SCRIPT_API} ({@code --script-api}): {@code Modules/DaVinciResolveScript.py} and,
+   * beside it, {@code fake-resolve.json} — the config with the ffmpeg to render with and its library path, so the fake
+   * needs no environment. Written by {@link #connector()} (and {@link #writeApi()}).
+   */
+  public Path scriptApi() {
+    return dir.resolve("api");
+  }
+
+  /** Writes the API folder and the config as they are now; returns {@link #scriptApi()}. */
+  public Path writeApi() {
+    Path api = scriptApi();
+    try {
+      Files.createDirectories(api.resolve("Modules"));
+      Files.write(api.resolve("Modules/DaVinciResolveScript.py"), module());
+      ObjectNode c = config.deepCopy();
+      c.put("ffmpeg", tools().ffmpeg().toString());
+      ObjectNode env = c.putObject("ffmpeg_env");
+      tools().environment().forEach(env::put);
+      c.put("state_dir", dir.resolve("state").toString());
+      JSON.writerWithDefaultPrettyPrinter().writeValue(api.resolve("fake-resolve.json").toFile(), c);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return api;
   }
 
   /** The config as JSON, to change directly. */
@@ -114,20 +130,10 @@ public final class FakeResolve {
     return this;
   }
 
-  /** Writes the config and returns a connector to the fake with short time limits. */
+  /** Writes the API folder and returns a connector to the fake with short time limits and no extra environment. */
   public ResolveConnector connector() {
-    Path file = dir.resolve("config.json");
-    try {
-      JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Map<String, String> env = new HashMap<>(tools().environment());
-    env.put("FAKE_RESOLVE_CONFIG", file.toString());
-    env.put("FAKE_RESOLVE_STATE_DIR", dir.resolve("state").toString());
-    env.put("FAKE_RESOLVE_FFMPEG", tools().ffmpeg().toString());
-    return ResolveConnector.defaults().withScriptApi(scriptApi()).withScriptLib(dir.resolve("no-fusionscript.so"))
-        .withEnvironment(env).withCallTimeout(java.time.Duration.ofSeconds(20)).withConnectTimeout(java.time.Duration.ofSeconds(20));
+    return ResolveConnector.defaults().withScriptApi(writeApi()).withScriptLib(dir.resolve("no-fusionscript.so"))
+        .withCallTimeout(java.time.Duration.ofSeconds(20)).withConnectTimeout(java.time.Duration.ofSeconds(20));
   }
 
   /** What the fake node {@code host} (null: the local one) last wrote about itself. */
