@@ -26,8 +26,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Re-render only what changed in a video master: plan, patch, verify.",
-    subcommands = {AdoptCommand.class, VerifyCommand.class, PlanCommand.class, PatchCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {AdoptCommand.class, VerifyCommand.class, PlanCommand.class, PatchCommand.class, ResolveCommand.class,
+        DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static final int OK = 0;
@@ -87,8 +87,7 @@ public final class Main implements Runnable {
       return USAGE;
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      boolean verbose = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
-          || parseResult.hasMatchedOption("--verbose");
+      boolean verbose = hasVerbose(parseResult);
       int code = exitCodeFor(ex);
       err.println("patchwork: " + messageFor(ex));
       if (verbose) ex.printStackTrace(err);
@@ -108,6 +107,15 @@ public final class Main implements Runnable {
     System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
     System.setProperty("org.slf4j.simpleLogger.showThreadName", System.getProperty("org.slf4j.simpleLogger.showThreadName", "false"));
     System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+  }
+
+  /** True if {@code --verbose} was given to the command or any of its subcommands ({@code resolve patch --verbose}). */
+  private static boolean hasVerbose(CommandLine.ParseResult parseResult) {
+    if (parseResult.hasMatchedOption("--verbose")) return true;
+    for (CommandLine.ParseResult sub : parseResult.subcommands()) {
+      if (hasVerbose(sub)) return true;
+    }
+    return false;
   }
 
   /** The exit code for an exception that escaped a command. */

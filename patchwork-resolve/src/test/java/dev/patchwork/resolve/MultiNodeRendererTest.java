@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchwork.PatchListener;
+import dev.patchwork.resolve.testing.FakeResolve;
+import dev.patchwork.resolve.testing.TestMedia;
 import dev.patchwork.sidecar.RenderOrigin;
 import dev.patchwork.sidecar.Sidecars;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patchwork.resolve.ResolveUnavailableException.Reason;
 import dev.patchwork.resolve.internal.BridgedResolve;
+import dev.patchwork.resolve.testing.FakeResolve;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

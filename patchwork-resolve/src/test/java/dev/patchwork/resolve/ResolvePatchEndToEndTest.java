@@ -10,6 +10,8 @@ import dev.patchwork.change.Change;
 import dev.patchwork.ffmpeg.FfmpegAdopter;
 import dev.patchwork.ffmpeg.FfmpegPatchEngine;
 import dev.patchwork.plan.Segment;
+import dev.patchwork.resolve.testing.FakeResolve;
+import dev.patchwork.resolve.testing.TestMedia;
 import dev.patchwork.sidecar.Sidecar;
 import dev.patchwork.sidecar.Sidecars;
 import dev.patchwork.time.FrameRange;

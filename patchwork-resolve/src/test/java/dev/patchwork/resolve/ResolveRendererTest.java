@@ -10,6 +10,8 @@ import dev.patchwork.ValidationException;
 import dev.patchwork.ffmpeg.FfmpegAdopter;
 import dev.patchwork.plan.Segment;
 import dev.patchwork.resolve.internal.FfmpegSteps;
+import dev.patchwork.resolve.testing.FakeResolve;
+import dev.patchwork.resolve.testing.TestMedia;
 import dev.patchwork.sidecar.RenderOrigin;
 import dev.patchwork.sidecar.Sidecar;
 import dev.patchwork.sidecar.Sidecars;

@@ -1,4 +1,6 @@
-package dev.patchwork.resolve;
+package dev.patchwork.resolve.testing;
+
+import dev.patchwork.resolve.ResolveConnector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

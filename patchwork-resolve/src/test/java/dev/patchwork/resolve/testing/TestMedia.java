@@ -1,4 +1,4 @@
-package dev.patchwork.resolve;
+package dev.patchwork.resolve.testing;
 
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import java.math.BigDecimal;
