@@ -229,6 +229,40 @@ class ResolveRendererTest {
   }
 
   @Test
+  void anInterruptStopsResolvesRenderDeletesTheJobAndRestoresTheSettings() throws Exception {
+    FakeResolve fake = fake("interrupted");
+    fake.config().put("render_delay_ms", 400); // about ten seconds for 24 frames
+    Path out = dir.resolve("interrupted.mkv");
+    try (Resolve r = fake.connector().connect()) {
+      ResolveRenderer renderer = ResolveRenderer.of(r, FakeResolve.tools()).withPollInterval(Duration.ofMillis(50));
+      java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread t = new Thread(() -> {
+        try {
+          renderer.render(request(Segment.render(24, 24), out));
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+      });
+      t.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (calls(fake.state(null), "StartRendering").isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+      Thread.sleep(300);
+      long t0 = System.nanoTime();
+      t.interrupt();
+      t.join(20_000);
+      assertThat(t.isAlive()).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+      assertThat(thrown.get()).isInstanceOf(dev.patchwork.CancelledException.class);
+      assertThat(r.isRenderingInProgress()).isFalse();
+    }
+    JsonNode state = fake.state(null);
+    assertThat(calls(state, "StopRendering")).isNotEmpty();
+    assertResolveLeftAsFound(state);
+    assertThat(out).doesNotExist();
+    assertNoWorkFolders();
+  }
+
+  @Test
   void aTimelineThatIsNotTheMastersIsRefusedBeforeRendering() throws IOException {
     FakeResolve fake = new FakeResolve(tmp.resolve("fake other"));
     fake.timeline("Other", "01:00:00:00", "25", 90, standIn, true);
