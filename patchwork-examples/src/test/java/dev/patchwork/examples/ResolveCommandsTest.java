@@ -163,7 +163,7 @@ class ResolveCommandsTest {
     fake.config().putObject("failing_nodes").put("10.0.0.3", "GPU memory full");
     fake.writeApi();
     Path out = dir.resolve("Reel 2 farm.mov");
-    Run r = run("resolve", "render", "--nodes", "10.0.0.1,10.0.0.3", "--chunk-seconds", "1", "-o", out.toString(), "--script-api",
+    Run r = run("resolve", "render", "--nodes", "10.0.0.3,10.0.0.1", "--chunk-seconds", "1", "-o", out.toString(), "--script-api",
         fake.scriptApi().toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().lines().findFirst()).hasValue(out.toString());

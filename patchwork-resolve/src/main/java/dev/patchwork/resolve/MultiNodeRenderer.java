@@ -308,6 +308,8 @@ public final class MultiNodeRenderer {
     private final List<Chunk> chunks = new ArrayList<>();
     private final List<Chunk> pending = new ArrayList<>();
     private final Set<String> live = new LinkedHashSet<>();
+    /** Nodes that take no more chunks, with why. */
+    private final Map<String, String> retired = new LinkedHashMap<>();
     private final List<Node> nodeList;
     private final WorkFiles work;
     private final Path out;
@@ -479,7 +481,10 @@ public final class MultiNodeRenderer {
       boolean retire = nodeLost || node.failuresInARow >= 2;
       listener.message(c.describe() + " failed on " + node.host + ": " + e.getMessage()
           + (retire ? "; " + node.host + " takes no more chunks" : "; trying another node"));
-      if (retire) live.remove(node.host);
+      if (retire) {
+        live.remove(node.host);
+        retired.put(node.host, e.getMessage());
+      }
       checkStuck();
       notifyAll();
       return retire;
@@ -490,8 +495,10 @@ public final class MultiNodeRenderer {
       if (fatal != null) return;
       for (Chunk c : pending) {
         if (live.stream().allMatch(c.failedOn::contains)) {
-          fatal = new ResolveException(ResolveException.RENDER, c.describe() + " could not be rendered on any node: "
-              + (c.errors.isEmpty() ? "no node was left to render it" : describe(c.errors)));
+          Map<String, String> why = new LinkedHashMap<>(c.errors);
+          retired.forEach((host, error) -> why.putIfAbsent(host, "takes no more chunks after: " + error));
+          for (Node n : nodeList) why.putIfAbsent(n.host, "stopped");
+          fatal = new ResolveException(ResolveException.RENDER, c.describe() + " could not be rendered on any node: " + describe(why));
           return;
         }
       }

@@ -68,7 +68,7 @@ class MultiNodeRendererTest {
     ResolveConnector c = fake.connector();
     Path out = dir.resolve("Reel 4 master.mov");
     List<String> messages = Collections.synchronizedList(new ArrayList<>());
-    ResolveMaster m = MultiNodeRenderer.of(c, List.of("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.9"), FakeResolve.tools())
+    ResolveMaster m = MultiNodeRenderer.of(c, List.of("10.0.0.3", "10.0.0.1", "10.0.0.2", "10.0.0.9"), FakeResolve.tools())
         .withChunkDuration(Duration.ofSeconds(1)).withPollInterval(Duration.ofMillis(50))
         .render(out, new PatchListener() {
           @Override
