@@ -140,6 +140,21 @@ class ResolveCommandsTest {
     assertThat(TestMedia.videoPacketMd5s(out, 40, 32)).isEqualTo(TestMedia.videoPacketMd5s(master, 40, 32));
     assertThat(TestMedia.psnr(out, 30, after, 30, 10)).isGreaterThan(40);
 
+    // the foundation's marker files work too: Resolve's Timeline Markers EDL, record times absolute from 01:00:00:00
+    Path edl = Files.writeString(dir.resolve("Reel 2 markers.edl"), "TITLE: Reel 2\nFCM: NON-DROP FRAME\n\n"
+        + "001  001      V     C        01:00:01:06 01:00:01:07 01:00:01:06 01:00:01:07  \n"
+        + "new sky |C:ResolveColorBlue |M:VFX 12 |D:10\n\n"
+        + "002  001      V     C        01:00:02:12 01:00:02:13 01:00:02:12 01:00:02:13  \n"
+        + "later |C:ResolveColorRed |M:later |D:2\n");
+    Path fromEdl = dir.resolve("Reel 2 v2 from edl.mov");
+    Run e = run("resolve", "patch", master.toString(), "--markers", edl.toString(), "--color", "Blue", "-o", fromEdl.toString(),
+        "--json", "--script-api", v2.scriptApi().toString());
+    assertThat(e.code()).as(e.err()).isZero();
+    assertThat(JSON.readTree(e.out()).path("segments").toString())
+        .isEqualTo("[{\"kind\":\"keep\",\"start\":0,\"frames\":30},{\"kind\":\"render\",\"start\":30,\"frames\":10},"
+            + "{\"kind\":\"keep\",\"start\":40,\"frames\":32}]");
+    assertThat(TestMedia.videoPacketMd5s(fromEdl, 0, 72)).isEqualTo(TestMedia.videoPacketMd5s(out, 0, 72));
+
     Run none = run("resolve", "patch", master.toString(), "--color", "purple", "-o", dir.resolve("none.mov").toString(),
         "--script-api", v2.scriptApi().toString());
     assertThat(none.code()).isEqualTo(Main.INVALID_INPUT);
