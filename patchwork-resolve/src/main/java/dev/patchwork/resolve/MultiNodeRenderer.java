@@ -129,7 +129,7 @@ public final class MultiNodeRenderer {
         markOutInclusive, pollInterval, renderTimeout);
   }
 
-  /** Renders in {@code newFormat} (default: the preset's, else the current format of the local Resolve or first node). */
+  /** Renders in {@code newFormat} (default: the preset's, else the local Resolve's current format, else each node's). */
   public MultiNodeRenderer withFormat(RenderFormat newFormat) {
     return new MultiNodeRenderer(connector, nodes, tools, project, timeline, preset, Objects.requireNonNull(newFormat, "format"), gop,
         chunkDuration, markOutInclusive, pollInterval, renderTimeout);
@@ -210,7 +210,7 @@ public final class MultiNodeRenderer {
       ChunkPlan plan = ChunkPlan.of(tl.frameCount(), tl.rate(), g, chunkDuration);
       l.message(String.format(Locale.ROOT, "rendering the timeline '%s' (%d frames) in %d chunks on %d node(s): %s", tl.name(),
           tl.frameCount(), plan.chunks().size(), usable.size(), String.join(", ", usable.stream().map(n -> n.host).toList())));
-      Farm farm = new Farm(plan, usable, work, out, l);
+      Farm farm = new Farm(plan, usable, work, out, ref.format(), l);
       List<Path> parts = farm.run();
       RenderFormat used = farm.format();
       checkChunks(parts);
@@ -314,6 +314,7 @@ public final class MultiNodeRenderer {
     private final WorkFiles work;
     private final Path out;
     private final PatchListener listener;
+    private final RenderFormat wanted; // null: each node's preset or current format
     private final Map<Integer, Long> partial = new LinkedHashMap<>();
     private final long totalFrames;
     private RuntimeException fatal;
@@ -321,7 +322,8 @@ public final class MultiNodeRenderer {
     private long framesDone;
     private RenderFormat used;
 
-    Farm(ChunkPlan plan, List<Node> nodeList, WorkFiles work, Path out, PatchListener listener) {
+    Farm(ChunkPlan plan, List<Node> nodeList, WorkFiles work, Path out, RenderFormat wanted, PatchListener listener) {
+      this.wanted = wanted;
       for (FrameRange r : plan.chunks()) chunks.add(new Chunk(chunks.size(), r));
       pending.addAll(chunks);
       this.nodeList = nodeList;
@@ -421,7 +423,7 @@ public final class MultiNodeRenderer {
       long markOut = markIn + c.range.frames() - (markOutInclusive ? 1 : 0);
       String name = String.format(Locale.ROOT, "chunk-%04d-%s", c.index, node.host.replaceAll("[^A-Za-z0-9.-]", "_"));
       Map<String, String> formats = node.resolve.renderFormats();
-      RenderSession.Spec spec = new RenderSession.Spec(Optional.ofNullable(preset), Optional.ofNullable(format), markIn, markOut, false,
+      RenderSession.Spec spec = new RenderSession.Spec(Optional.ofNullable(preset), Optional.ofNullable(wanted), markIn, markOut, false,
           work.dir(), name, true, f -> checkFormat(f, formats), pollInterval, renderTimeout);
       RenderSession.Result r = RenderSession.render(node.resolve, spec, percent -> progress(c, percent * c.range.frames() / 100));
       long frames = FfmpegSteps.videoFrames(tools, r.file());

@@ -115,11 +115,6 @@ public final class ResolveConnector {
     return new ResolveConnector(python, scriptApi, scriptLib, callTimeout, connectTimeout, env, baseEnvironment);
   }
 
-  /** Reads {@code RESOLVE_SCRIPT_API}, {@code PATCHWORK_PYTHON} etc. from {@code base} instead of the real environment. */
-  ResolveConnector withBaseEnvironment(Map<String, String> base) {
-    return new ResolveConnector(python, scriptApi, scriptLib, callTimeout, connectTimeout, environment, base);
-  }
-
   public Duration callTimeout() {
     return callTimeout;
   }

@@ -96,6 +96,9 @@ class MultiNodeRendererTest {
     List<Long> good = new ArrayList<>(markIns(fake.state("10.0.0.1")));
     good.addAll(markIns(fake.state("10.0.0.2")));
     assertThat(new TreeSet<>(good)).containsExactly(86_400L, 86_424L, 86_448L, 86_472L, 86_496L);
+    // every node was told the local Resolve's format and codec, not left to its own current one
+    assertThat(calls(fake.state("10.0.0.1"), "SetCurrentRenderFormatAndCodec") + calls(fake.state("10.0.0.2"),
+        "SetCurrentRenderFormatAndCodec")).isGreaterThanOrEqualTo(5);
     JsonNode failing = fake.state("10.0.0.3");
     assertThat(calls(failing, "AddRenderJob")).isBetween(1L, 2L);
     assertThat(failing.path("jobs")).isEmpty();
