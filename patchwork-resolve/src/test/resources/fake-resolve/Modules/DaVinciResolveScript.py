@@ -21,7 +21,7 @@ Configuration: the JSON file named by FAKE_RESOLVE_CONFIG, else fake-resolve.jso
 RESOLVE_SCRIPT_API at a folder of its own and pass no environment):
   ffmpeg, ffmpeg_env {name: value} (else FAKE_RESOLVE_FFMPEG and the inherited environment), state_dir,
   version, product, project, timelines [{name, start_timecode, frame_rate, frames, width, height, media, audio,
-  markers [{frame, color, duration, name, note, customData}]}], current_timeline, render {format, codec},
+  markers [{frame, color, duration, name, note, customData}]}], current_timeline, render {format, codec}, node_render {ip: {format, codec}},
   presets {name: {format, codec, settings}}, scripting_disabled, module_broken, unreachable_nodes [ip],
   failing_nodes {ip: error}, fail_jobs (count), fail_error, add_render_job_empty_once, status_sparse,
   mark_out_inclusive (default true), hang {Method: seconds}, render_delay_ms (per frame), h264_keyint.
@@ -136,7 +136,7 @@ class _Node:
             t["markers"] = [dict(m) for m in t.get("markers", [])]
             t.setdefault("mark_in_out", {})
         self.current_timeline = CONFIG.get("current_timeline") or (self.timelines[0]["name"] if self.timelines else None)
-        render = CONFIG.get("render", {"format": "mov", "codec": "ProRes422HQ"})
+        render = CONFIG.get("node_render", {}).get(host) or CONFIG.get("render", {"format": "mov", "codec": "ProRes422HQ"})
         self.format = render["format"]
         self.codec = render["codec"]
         self.settings = {}
@@ -158,6 +158,10 @@ class _Node:
             self.save()
 
     def save(self):
+        with self.lock:  # the render thread saves too
+            self._save()
+
+    def _save(self):
         directory = os.environ.get("FAKE_RESOLVE_STATE_DIR") or CONFIG.get("state_dir")
         if not directory:
             return

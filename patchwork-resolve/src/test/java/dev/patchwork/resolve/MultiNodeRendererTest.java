@@ -65,6 +65,8 @@ class MultiNodeRendererTest {
   void chunksFailingOnOneNodeAreRenderedByTheOthersAndJoinLosslessly() {
     FakeResolve fake = fake("farm");
     fake.config().putObject("failing_nodes").put("10.0.0.3", "GPU memory full");
+    var nodeRender = fake.config().putObject("node_render");
+    for (String ip : List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")) nodeRender.putObject(ip).put("format", "mp4").put("codec", "H264");
     ResolveConnector c = fake.connector();
     Path out = dir.resolve("Reel 4 master.mov");
     List<String> messages = Collections.synchronizedList(new ArrayList<>());
@@ -96,9 +98,10 @@ class MultiNodeRendererTest {
     List<Long> good = new ArrayList<>(markIns(fake.state("10.0.0.1")));
     good.addAll(markIns(fake.state("10.0.0.2")));
     assertThat(new TreeSet<>(good)).containsExactly(86_400L, 86_424L, 86_448L, 86_472L, 86_496L);
-    // every node was told the local Resolve's format and codec, not left to its own current one
-    assertThat(calls(fake.state("10.0.0.1"), "SetCurrentRenderFormatAndCodec") + calls(fake.state("10.0.0.2"),
-        "SetCurrentRenderFormatAndCodec")).isGreaterThanOrEqualTo(5);
+    // the nodes' own current format (H.264 in MP4) was not used: every chunk is the local Resolve's ProRes
+    assertThat(TestMedia.ffprobe(out, "-select_streams", "v:0", "-show_entries", "stream=codec_name,profile", "-of", "csv=p=0")
+        .strip()).isEqualTo("prores,HQ");
+    assertThat(fake.state("10.0.0.1").path("codec").asText()).as("restored on the node").isEqualTo("H264");
     JsonNode failing = fake.state("10.0.0.3");
     assertThat(calls(failing, "AddRenderJob")).isBetween(1L, 2L);
     assertThat(failing.path("jobs")).isEmpty();
