@@ -82,6 +82,9 @@ class DemoCommandTest {
     assertThat(sidecar.history()).hasSize(1);
     assertThat(sidecar.history().get(0).parentSha256()).isEqualTo(sha256(master));
     assertThat(sidecar.history().get(0).outputSha256()).isEqualTo(sha256(patched));
+    // ...and records which ffmpeg rendered the patch.
+    assertThat(sidecar.history().get(0).renderer()).startsWith(tools.versionLine()).contains(tools.description());
+    assertThat(sidecar.history().get(0).toolVersion()).isNotBlank();
   }
 
   private static long frames(FfmpegTools tools, Path media) throws Exception {

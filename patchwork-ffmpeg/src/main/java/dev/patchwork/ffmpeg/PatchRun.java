@@ -203,7 +203,8 @@ final class PatchRun {
     MasterInfo info = new MasterInfo(job.output().getFileName().toString(), indexed.size(), indexed.sha256(), mi.container(),
         mi.frameCount(), mi.frameRate(), mi.startTimecode());
     ContentIndex content = indexed.index();
-    HistoryEntry entry = HistoryEntry.now(job.clock(), "patchwork", version(), parentSha256(), indexed.sha256(), job.changes());
+    HistoryEntry entry = HistoryEntry.now(job.clock(), "patchwork", version(), parentSha256(), indexed.sha256(), job.changes(),
+        job.renderer().description());
     List<HistoryEntry> history = new ArrayList<>(m.history());
     history.add(entry);
     return new Sidecar(info, m.video(), m.audio(), m.encoder(), m.origin(), content, history);
