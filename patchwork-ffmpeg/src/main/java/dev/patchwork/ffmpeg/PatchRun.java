@@ -146,7 +146,7 @@ final class PatchRun {
       List<ValidationException.Problem> problems = new ArrayList<>();
       for (String m : mismatches) {
         problems.add(new ValidationException.Problem(job.master().toString(),
-            "the master does not match its sidecar (" + m + "); patch it anyway with force, or adopt it again"));
+            "the master does not match its sidecar (" + m + "); patch it anyway with --force (force(true) in the API), or adopt it again"));
       }
       throw new ValidationException(problems);
     }
