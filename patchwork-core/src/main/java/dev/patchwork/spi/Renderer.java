@@ -14,8 +14,16 @@ import java.util.Objects;
  */
 public interface Renderer {
 
-  /** A short name for messages and the sidecar's history ("ffmpeg", "resolve"). */
+  /** A short name for messages ("ffmpeg", "resolve"). */
   String name();
+
+  /**
+   * What renders, with its version, for the sidecar's history: e.g.
+   * {@code "ffmpeg version 7.1 (bundled org.bytedeco:ffmpeg:7.1-1.5.11:linux-x86_64-gpl)"}. Defaults to {@link #name()}.
+   */
+  default String description() {
+    return name();
+  }
 
   /**
    * Renders {@code request.segment()} into {@code request.output()}.

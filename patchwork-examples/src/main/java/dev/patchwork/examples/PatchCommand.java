@@ -39,11 +39,7 @@ final class PatchCommand implements Callable<Integer> {
   @Mixin ChangeArgs changeArgs;
   @Mixin CommonArgs common;
 
-  @Option(names = "--handles", paramLabel = "N", description = "Extend every change by N frames each side (default 0).")
-  int handles;
-
-  @Option(names = "--merge-gap", paramLabel = "N", description = "Merge changes fewer than N frames apart (default 0).")
-  int mergeGap;
+  @Mixin PlanArgs planArgs;
 
   @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
       description = "The new master (same container as the master; must not exist). Its sidecar is OUT.patchwork.toml.")
@@ -66,10 +62,7 @@ final class PatchCommand implements Callable<Integer> {
     if (source != null && changeArgs.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "with --source, give the changes: --change R... or --markers FILE");
     }
-    if (handles < 0) throw new CommandLine.ParameterException(cl, "--handles must be 0 or more, not " + handles);
-    if (mergeGap < 0) throw new CommandLine.ParameterException(cl, "--merge-gap must be 0 or more, not " + mergeGap);
-
-    Patchwork pw = common.configure(Patchwork.forMaster(master)).handles(handles).mergeGap(mergeGap)
+    Patchwork pw = planArgs.apply(common.configure(Patchwork.forMaster(master)), cl)
         .output(output).force(force).listener(new ProgressPrinter(cl.getErr()));
     if (!java.nio.file.Files.exists(pw.sidecar())) {
       throw new ValidationException(pw.sidecar().toString(),

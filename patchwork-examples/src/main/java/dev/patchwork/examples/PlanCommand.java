@@ -27,11 +27,7 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin ChangeArgs changeArgs;
   @Mixin CommonArgs common;
 
-  @Option(names = "--handles", paramLabel = "N", description = "Extend every change by N frames each side (default 0).")
-  int handles;
-
-  @Option(names = "--merge-gap", paramLabel = "N", description = "Merge changes fewer than N frames apart (default 0).")
-  int mergeGap;
+  @Mixin PlanArgs planArgs;
 
   @Option(names = "--json", description = "Print {\"segments\":[{\"kind\",\"start\",\"frames\"},…]} on stdout.")
   boolean json;
@@ -46,8 +42,7 @@ final class PlanCommand implements Callable<Integer> {
     if (changeArgs.changes.size() > 0 && changeArgs.markers != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--change and --markers are mutually exclusive");
     }
-    Patchwork pw = common.configure(Patchwork.forMaster(master)).handles(checkNonNegative("--handles", handles))
-        .mergeGap(checkNonNegative("--merge-gap", mergeGap));
+    Patchwork pw = planArgs.apply(common.configure(Patchwork.forMaster(master)), spec.commandLine());
     ChangeContext ctx = changeArgs.context(pw.changeContext());
     List<Change> changes = changeArgs.read(ctx);
     PatchPlan plan = pw.plan(changes);
@@ -65,11 +60,6 @@ final class PlanCommand implements Callable<Integer> {
     }
     out.flush();
     return Main.OK;
-  }
-
-  private int checkNonNegative(String option, int value) {
-    if (value < 0) throw new CommandLine.ParameterException(spec.commandLine(), option + " must be 0 or more, not " + value);
-    return value;
   }
 
   static String percent(long part, long whole) {

@@ -33,7 +33,7 @@ class InterruptTest {
       String line;
       while ((line = r.readLine()) != null) {
         lines.add(line);
-        if (line.startsWith("rendering")) {
+        if (line.contains("rendering the master")) {
           Thread.sleep(300); // ffmpeg is running now
           assertThat(p.descendants().count()).as("ffmpeg child").isPositive();
           new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();

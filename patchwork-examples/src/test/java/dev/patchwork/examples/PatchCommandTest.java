@@ -29,13 +29,8 @@ class PatchCommandTest {
   Path shortSource;
   byte[] masterBytes;
 
-  record Run(int code, String out, String err) {}
-
   static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   static void ffmpeg(String... args) throws IOException, InterruptedException {

@@ -20,13 +20,8 @@ class PlanCommandTest {
   @TempDir Path tmp;
   Path master;
 
-  record Run(int code, String out, String err) {}
-
   static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   @BeforeEach

@@ -41,14 +41,15 @@ import java.util.Objects;
  */
 public final class FfmpegPatchEngine implements PatchEngine {
 
-  private final Object lock = new Object();
-  private volatile FfmpegTools tools;
+  private final LazyTools tools;
 
   /** Locates ffmpeg with {@link FfmpegTools#locate()} when first needed (the {@link java.util.ServiceLoader} entry). */
-  public FfmpegPatchEngine() {}
+  public FfmpegPatchEngine() {
+    this.tools = new LazyTools();
+  }
 
   public FfmpegPatchEngine(FfmpegTools tools) {
-    this.tools = Objects.requireNonNull(tools, "tools");
+    this.tools = new LazyTools(tools);
   }
 
   @Override
@@ -58,14 +59,7 @@ public final class FfmpegPatchEngine implements PatchEngine {
 
   /** The tools this engine runs (locating them if not done yet). */
   public FfmpegTools tools() {
-    FfmpegTools t = tools;
-    if (t == null) {
-      synchronized (lock) {
-        if (tools == null) tools = FfmpegTools.locate();
-        t = tools;
-      }
-    }
-    return t;
+    return tools.get();
   }
 
   @Override

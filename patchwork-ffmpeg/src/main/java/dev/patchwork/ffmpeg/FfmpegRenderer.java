@@ -177,6 +177,12 @@ public final class FfmpegRenderer implements Renderer {
     return "ffmpeg";
   }
 
+  /** The ffmpeg that renders and where it came from, e.g. {@code ffmpeg version 7.1 … (bundled org.bytedeco:…)}. */
+  @Override
+  public String description() {
+    return tools.versionLine() + " (" + tools.description() + ")";
+  }
+
   /**
    * The changes the inserts make, in master order: {@code [frame, frame + clip frames)}, origin
    * {@code "--insert FRAME=CLIP"}. Empty for a renderer from a new source.

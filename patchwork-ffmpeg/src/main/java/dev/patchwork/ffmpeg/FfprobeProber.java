@@ -63,26 +63,20 @@ public final class FfprobeProber implements MediaProber {
       "ffvhuff", "utvideo", "magicyuv", "cfhd", "png", "tiff", "dpx", "exr", "hap", "dvvideo", "avrp", "ayuv", "yuv4",
       "targa", "bmp", "qoi", "cllc", "sheervideo");
 
-  private final Object lock = new Object();
-  private volatile FfmpegTools tools;
+  private final LazyTools tools;
 
   /** Locates ffmpeg with {@link FfmpegTools#locate()} when first needed (the {@link java.util.ServiceLoader} entry). */
-  public FfprobeProber() {}
+  public FfprobeProber() {
+    this.tools = new LazyTools();
+  }
 
   public FfprobeProber(FfmpegTools tools) {
-    this.tools = Objects.requireNonNull(tools, "tools");
+    this.tools = new LazyTools(tools);
   }
 
   /** The tools this prober runs (locating them if not done yet). */
   public FfmpegTools tools() {
-    FfmpegTools t = tools;
-    if (t == null) {
-      synchronized (lock) {
-        if (tools == null) tools = FfmpegTools.locate();
-        t = tools;
-      }
-    }
-    return t;
+    return tools.get();
   }
 
   @Override

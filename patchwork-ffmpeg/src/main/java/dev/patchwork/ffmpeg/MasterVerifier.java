@@ -45,25 +45,19 @@ public final class MasterVerifier {
   /** Decoder error lines kept as findings; further ones are counted. */
   static final int MAX_DECODE_FINDINGS = 10;
 
-  private final Object lock = new Object();
-  private volatile FfmpegTools tools;
+  private final LazyTools tools;
 
   /** Locates ffmpeg with {@link FfmpegTools#locate()} when first needed (only {@code deep} needs it). */
-  public MasterVerifier() {}
+  public MasterVerifier() {
+    this.tools = new LazyTools();
+  }
 
   public MasterVerifier(FfmpegTools tools) {
-    this.tools = Objects.requireNonNull(tools, "tools");
+    this.tools = new LazyTools(tools);
   }
 
   private FfmpegTools tools() {
-    FfmpegTools t = tools;
-    if (t == null) {
-      synchronized (lock) {
-        if (tools == null) tools = FfmpegTools.locate();
-        t = tools;
-      }
-    }
-    return t;
+    return tools.get();
   }
 
   /**

@@ -146,7 +146,7 @@ final class PatchRun {
       List<ValidationException.Problem> problems = new ArrayList<>();
       for (String m : mismatches) {
         problems.add(new ValidationException.Problem(job.master().toString(),
-            "the master does not match its sidecar (" + m + "); patch it anyway with force, or adopt it again"));
+            "the master does not match its sidecar (" + m + "); patch it anyway with --force (force(true) in the API), or adopt it again"));
       }
       throw new ValidationException(problems);
     }
@@ -203,7 +203,8 @@ final class PatchRun {
     MasterInfo info = new MasterInfo(job.output().getFileName().toString(), indexed.size(), indexed.sha256(), mi.container(),
         mi.frameCount(), mi.frameRate(), mi.startTimecode());
     ContentIndex content = indexed.index();
-    HistoryEntry entry = HistoryEntry.now(job.clock(), "patchwork", version(), parentSha256(), indexed.sha256(), job.changes());
+    HistoryEntry entry = HistoryEntry.now(job.clock(), "patchwork", version(), parentSha256(), indexed.sha256(), job.changes(),
+        job.renderer().description());
     List<HistoryEntry> history = new ArrayList<>(m.history());
     history.add(entry);
     return new Sidecar(info, m.video(), m.audio(), m.encoder(), m.origin(), content, history);

@@ -367,6 +367,7 @@ public final class SidecarReader {
       String toolVersion = t.text("tool_version", true);
       String parent = t.text("parent_sha256", true, FieldChecks::sha256);
       String output = t.text("output_sha256", true, FieldChecks::sha256);
+      String renderer = t.text("renderer", false);
       List<Change> changes = new ArrayList<>();
       ArrayNode array = t.array("changes", true, "an array of { start = …, frames = …, name = \"…\", color = \"…\", note = \"…\" } (may be empty)");
       if (array != null) {
@@ -393,7 +394,7 @@ public final class SidecarReader {
       }
       t.finish();
       if (problems.size() == before) {
-        HistoryEntry h = build(t.path, () -> new HistoryEntry(time, tool, toolVersion, parent, output, changes));
+        HistoryEntry h = build(t.path, () -> new HistoryEntry(time, tool, toolVersion, parent, output, changes, renderer));
         if (h != null) result.add(h);
       }
     }

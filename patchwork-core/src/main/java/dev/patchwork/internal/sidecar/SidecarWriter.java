@@ -150,6 +150,7 @@ public final class SidecarWriter {
     string("tool_version", h.toolVersion());
     string("parent_sha256", h.parentSha256());
     string("output_sha256", h.outputSha256());
+    if (h.renderer() != null) string("renderer", h.renderer());
     if (h.changes().isEmpty()) {
       key("changes").append("[]\n");
       return;
