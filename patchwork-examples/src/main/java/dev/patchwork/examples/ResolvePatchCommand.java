@@ -40,18 +40,13 @@ final class ResolvePatchCommand implements Callable<Integer> {
   @Mixin ChangeArgs changeArgs;
   @Mixin CommonArgs common;
   @Mixin ResolveArgs resolveArgs;
+  @Mixin PlanArgs planArgs;
 
   @Option(names = "--name", paramLabel = "N", description = "Only markers with this name (whole, case-insensitive). Repeatable.")
   List<String> names = new ArrayList<>();
 
   @Option(names = "--custom-data", paramLabel = "D", description = "Only timeline markers whose custom data is D. Repeatable.")
   List<String> customData = new ArrayList<>();
-
-  @Option(names = "--handles", paramLabel = "N", description = "Extend every change by N frames each side (default 0).")
-  int handles;
-
-  @Option(names = "--merge-gap", paramLabel = "N", description = "Merge changes fewer than N frames apart (default 0).")
-  int mergeGap;
 
   @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
       description = "The new master (same container as the master; must not exist). Its sidecar is OUT.patchwork.toml.")
@@ -81,8 +76,6 @@ final class ResolvePatchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
-    if (handles < 0) throw new CommandLine.ParameterException(cl, "--handles must be 0 or more, not " + handles);
-    if (mergeGap < 0) throw new CommandLine.ParameterException(cl, "--merge-gap must be 0 or more, not " + mergeGap);
     if (!customData.isEmpty() && !changeArgs.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "--custom-data filters the timeline's markers; it does not apply to --change or --markers");
     }
@@ -94,7 +87,7 @@ final class ResolvePatchCommand implements Callable<Integer> {
       }
       intermediateFormat = new RenderFormat(parts[0].strip(), parts[1].strip());
     }
-    Patchwork pw = common.configure(Patchwork.forMaster(master)).handles(handles).mergeGap(mergeGap).output(output).force(force)
+    Patchwork pw = planArgs.apply(common.configure(Patchwork.forMaster(master)), cl).output(output).force(force)
         .listener(new ProgressPrinter(cl.getErr()));
     if (!Files.exists(pw.sidecar())) {
       throw new ValidationException(pw.sidecar().toString(),

@@ -12,8 +12,6 @@ import dev.patchwork.sidecar.Sidecar;
 import dev.patchwork.sidecar.SidecarPaths;
 import dev.patchwork.sidecar.Sidecars;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,15 +33,6 @@ class ResolveCommandsTest {
   Path before;
   Path after;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @BeforeAll
   void media() throws IOException {
     dir = Files.createDirectories(tmp.resolve("Projekt – Rolle 2"));
@@ -64,17 +53,17 @@ class ResolveCommandsTest {
   @Test
   void markersPrintTheFoundationsJsonListOnStdout() {
     FakeResolve fake = fake("markers", after);
-    Run json = run("resolve", "markers", "--json", "--color", "BLUE", "--script-api", fake.scriptApi().toString());
+    Run json = Run.of("resolve", "markers", "--json", "--color", "BLUE", "--script-api", fake.scriptApi().toString());
     assertThat(json.code()).as(json.err()).isZero();
     assertThat(json.out()).isEqualTo("[{\"start\":30,\"frames\":10,\"name\":\"VFX 12\",\"color\":\"Blue\",\"note\":\"new sky\"}]\n");
     assertThat(json.err()).isEmpty();
 
-    Run text = run("resolve", "markers", "--script-api", fake.scriptApi().toString());
+    Run text = Run.of("resolve", "markers", "--script-api", fake.scriptApi().toString());
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out()).contains("Feature / Reel 2").contains("72 frames at 24 fps").contains("2 markers")
         .contains("01:00:01:06-01:00:01:15").contains("VFX 12");
 
-    Run byData = run("resolve", "markers", "--json", "--custom-data", "pw:9", "--script-api", fake.scriptApi().toString());
+    Run byData = Run.of("resolve", "markers", "--json", "--custom-data", "pw:9", "--script-api", fake.scriptApi().toString());
     assertThat(byData.out()).isEqualTo("[{\"start\":60,\"frames\":2,\"name\":\"later\",\"color\":\"Red\"}]\n");
   }
 
@@ -83,54 +72,54 @@ class ResolveCommandsTest {
     FakeResolve fake = fake("disabled", after);
     fake.config().put("scripting_disabled", true);
     fake.writeApi();
-    Run off = run("resolve", "markers", "--script-api", fake.scriptApi().toString());
+    Run off = Run.of("resolve", "markers", "--script-api", fake.scriptApi().toString());
     assertThat(off.code()).isEqualTo(Main.TOOL_FAILED);
     assertThat(off.out()).isEmpty();
     assertThat(off.err().strip()).startsWith("patchwork: the local DaVinci Resolve is not reachable")
         .contains("External scripting using: Local").doesNotContain("\n");
 
     Path nothing = Files.createDirectories(tmp.resolve("no resolve"));
-    Run missing = run("resolve", "markers", "--script-api", nothing.toString());
+    Run missing = Run.of("resolve", "markers", "--script-api", nothing.toString());
     assertThat(missing.code()).isEqualTo(Main.TOOL_FAILED);
     assertThat(missing.err()).startsWith("patchwork: Resolve's scripting module cannot be loaded");
 
-    Run noPython = run("resolve", "markers", "--python", tmp.resolve("no python").toString(), "--script-api", nothing.toString());
+    Run noPython = Run.of("resolve", "markers", "--python", tmp.resolve("no python").toString(), "--script-api", nothing.toString());
     assertThat(noPython.code()).isEqualTo(Main.TOOL_FAILED);
     assertThat(noPython.err()).contains("no python").contains("Python 3");
 
-    Run verbose = run("resolve", "markers", "--verbose", "--script-api", fake.scriptApi().toString());
+    Run verbose = Run.of("resolve", "markers", "--verbose", "--script-api", fake.scriptApi().toString());
     assertThat(verbose.code()).isEqualTo(Main.TOOL_FAILED);
     assertThat(verbose.err()).contains("ResolveUnavailableException").contains("\tat ");
   }
 
   @Test
   void usageErrorsAreExitTwo() {
-    assertThat(run("resolve").code()).isEqualTo(Main.USAGE);
-    assertThat(run("resolve", "master").code()).isEqualTo(Main.USAGE); // -o is required
-    Run half = run("resolve", "master", "-o", dir.resolve("x.mov").toString(), "--format", "mov");
+    assertThat(Run.of("resolve").code()).isEqualTo(Main.USAGE);
+    assertThat(Run.of("resolve", "master").code()).isEqualTo(Main.USAGE); // -o is required
+    Run half = Run.of("resolve", "master", "-o", dir.resolve("x.mov").toString(), "--format", "mov");
     assertThat(half.code()).isEqualTo(Main.USAGE);
     assertThat(half.err()).contains("--format and --codec go together");
-    assertThat(run("resolve", "render", "-o", dir.resolve("x.mov").toString()).code()).isEqualTo(Main.USAGE); // --nodes
+    assertThat(Run.of("resolve", "render", "-o", dir.resolve("x.mov").toString()).code()).isEqualTo(Main.USAGE); // --nodes
   }
 
   @Test
   void masterThenPatchFromTheTimelinesMarkers() throws IOException {
     Path master = dir.resolve("Reel 2 master.mov");
     FakeResolve v1 = fake("v1", before);
-    Run m = run("resolve", "master", "-o", master.toString(), "--script-api", v1.scriptApi().toString());
+    Run m = Run.of("resolve", "master", "-o", master.toString(), "--script-api", v1.scriptApi().toString());
     assertThat(m.code()).as(m.err()).isZero();
     assertThat(m.out().lines().findFirst()).hasValue(master.toString());
     Sidecar s = Sidecars.read(SidecarPaths.defaultFor(master));
     assertThat(s.origin()).isEqualTo(RenderOrigin.resolve("Feature", "Reel 2", null, "mov", "ProRes422HQ"));
 
-    Run again = run("resolve", "master", "-o", master.toString(), "--script-api", v1.scriptApi().toString());
+    Run again = Run.of("resolve", "master", "-o", master.toString(), "--script-api", v1.scriptApi().toString());
     assertThat(again.code()).isEqualTo(Main.INVALID_INPUT);
     assertThat(again.err()).contains("already exists");
 
     // the editor changed frames 30-39 and marked them blue
     FakeResolve v2 = fake("v2", after);
     Path out = dir.resolve("Reel 2 v2.mov");
-    Run p = run("resolve", "patch", master.toString(), "--color", "blue", "-o", out.toString(), "--json", "--script-api",
+    Run p = Run.of("resolve", "patch", master.toString(), "--color", "blue", "-o", out.toString(), "--json", "--script-api",
         v2.scriptApi().toString());
     assertThat(p.code()).as(p.err()).isZero();
     JsonNode result = JSON.readTree(p.out());
@@ -147,7 +136,7 @@ class ResolveCommandsTest {
         + "002  001      V     C        01:00:02:12 01:00:02:13 01:00:02:12 01:00:02:13  \n"
         + "later |C:ResolveColorRed |M:later |D:2\n");
     Path fromEdl = dir.resolve("Reel 2 v2 from edl.mov");
-    Run e = run("resolve", "patch", master.toString(), "--markers", edl.toString(), "--color", "Blue", "-o", fromEdl.toString(),
+    Run e = Run.of("resolve", "patch", master.toString(), "--markers", edl.toString(), "--color", "Blue", "-o", fromEdl.toString(),
         "--json", "--script-api", v2.scriptApi().toString());
     assertThat(e.code()).as(e.err()).isZero();
     assertThat(JSON.readTree(e.out()).path("segments").toString())
@@ -155,7 +144,7 @@ class ResolveCommandsTest {
             + "{\"kind\":\"keep\",\"start\":40,\"frames\":32}]");
     assertThat(TestMedia.videoPacketMd5s(fromEdl, 0, 72)).isEqualTo(TestMedia.videoPacketMd5s(out, 0, 72));
 
-    Run none = run("resolve", "patch", master.toString(), "--color", "purple", "-o", dir.resolve("none.mov").toString(),
+    Run none = Run.of("resolve", "patch", master.toString(), "--color", "purple", "-o", dir.resolve("none.mov").toString(),
         "--script-api", v2.scriptApi().toString());
     assertThat(none.code()).isEqualTo(Main.INVALID_INPUT);
     assertThat(none.err()).contains("has no markers that match --color purple");
@@ -164,7 +153,7 @@ class ResolveCommandsTest {
     failing.config().put("fail_jobs", 1).put("fail_error", "Media offline");
     failing.writeApi();
     Path never = dir.resolve("never.mov");
-    Run f = run("resolve", "patch", master.toString(), "--color", "blue", "-o", never.toString(), "--script-api",
+    Run f = Run.of("resolve", "patch", master.toString(), "--color", "blue", "-o", never.toString(), "--script-api",
         failing.scriptApi().toString());
     assertThat(f.code()).isEqualTo(Main.TOOL_FAILED);
     assertThat(f.err().lines().filter(l -> l.startsWith("patchwork: "))).singleElement()
@@ -178,7 +167,7 @@ class ResolveCommandsTest {
     fake.config().putObject("failing_nodes").put("10.0.0.3", "GPU memory full");
     fake.writeApi();
     Path out = dir.resolve("Reel 2 farm.mov");
-    Run r = run("resolve", "render", "--nodes", "10.0.0.3,10.0.0.1", "--chunk-seconds", "1", "-o", out.toString(), "--script-api",
+    Run r = Run.of("resolve", "render", "--nodes", "10.0.0.3,10.0.0.1", "--chunk-seconds", "1", "-o", out.toString(), "--script-api",
         fake.scriptApi().toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().lines().findFirst()).hasValue(out.toString());

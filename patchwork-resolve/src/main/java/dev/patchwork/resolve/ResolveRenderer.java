@@ -159,6 +159,18 @@ public final class ResolveRenderer implements Renderer {
     return "resolve";
   }
 
+  /**
+   * What renders, for the sidecar's history: Resolve's product name, version and node, and the ffmpeg that encodes
+   * intermediate renders — e.g. {@code DaVinci Resolve Studio 19.1.3.7; intermediate renders encoded by ffmpeg version 7.1 …}.
+   */
+  @Override
+  public String description() {
+    String product = resolve.productName().isBlank() ? "DaVinci Resolve" : resolve.productName();
+    String text = product + (resolve.version().isBlank() ? "" : " " + resolve.version()) + resolve.host().map(h -> " on " + h).orElse("");
+    if (mode == Mode.NATIVE) return text;
+    return text + "; intermediate renders encoded by " + tools.versionLine() + " (" + tools.description() + ")";
+  }
+
   public boolean markOutInclusive() {
     return markOutInclusive;
   }

@@ -62,8 +62,10 @@ class ResolvePatchEndToEndTest {
     assertThat(patched).as("re-rendered frames are the edited timeline's").isGreaterThan(35);
     assertThat(TestMedia.psnr(out, 24, master, 24, 24)).as("and not the old master's").isLessThan(patched - 10);
     Sidecar s = Sidecars.read(result.sidecar());
-    assertThat(s.history()).singleElement().satisfies(h -> assertThat(h.changes()).singleElement()
-        .satisfies(c -> assertThat(c.name()).isEqualTo("VFX 12")));
+    assertThat(s.history()).singleElement().satisfies(h -> {
+      assertThat(h.changes()).singleElement().satisfies(c -> assertThat(c.name()).isEqualTo("VFX 12"));
+      assertThat(h.renderer()).startsWith("DaVinci Resolve Studio 19.1.3.7; intermediate renders encoded by ffmpeg version");
+    });
   }
 
   @Test
