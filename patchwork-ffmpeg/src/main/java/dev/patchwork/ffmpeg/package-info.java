@@ -48,5 +48,14 @@
  * clips} ({@code fromInserts}, frames between them from the decoded master), into a Matroska intermediate: the video
  * with key frames at the master's random-access points, and PCM audio cut sample-exactly by
  * {@link dev.patchwork.ffmpeg.PcmSamples}. See {@code docs/design/render.md} for the ffmpeg command lines.
+ *
+ * <h2>First renders in chunks</h2>
+ *
+ * {@link dev.patchwork.ffmpeg.MasterRender} encodes a source into a deliverable ({@link dev.patchwork.ffmpeg.MasterSettings}:
+ * H.264, HEVC, ProRes, DNxHR or MPEG-2 with deliverable defaults) as a {@link dev.patchwork.spi.ChunkJob}: GOP-aligned
+ * chunks with a fixed, closed GOP, the audio encoded once, spliced by stream copy, verified and adopted (sidecar). The
+ * chunks run on a {@link dev.patchwork.spi.ChunkExecutor} — {@link dev.patchwork.ffmpeg.LocalChunkExecutor} here, or the
+ * distributed one of {@code patchwork-cluster} — with {@link dev.patchwork.ffmpeg.FfmpegChunkRenderer} doing the work.
+ * See {@code docs/design/chunks.md}.
  */
 package dev.patchwork.ffmpeg;
