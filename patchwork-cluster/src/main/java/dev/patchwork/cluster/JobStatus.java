@@ -12,6 +12,7 @@ import java.util.TreeMap;
  *
  * @param id           the job (its output's identity)
  * @param output       the deliverable it writes
+ * @param fingerprint  what it renders ({@link dev.patchwork.spi.ChunkJob#fingerprint()})
  * @param state        where it is
  * @param message      why it failed or was cancelled, or empty
  * @param created      when it was first submitted
@@ -21,12 +22,13 @@ import java.util.TreeMap;
  * @param spliceWorker the worker that ran the last splice, or empty
  * @param tasks        its tasks, in index order
  */
-public record JobStatus(String id, String output, JobState state, String message, Instant created, Instant updated, int spliceRuns,
+public record JobStatus(String id, String output, String fingerprint, JobState state, String message, Instant created, Instant updated, int spliceRuns,
     int splicesDone, String spliceWorker, List<TaskStatus> tasks) {
 
   public JobStatus {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(created, "created");

@@ -33,6 +33,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -342,14 +343,18 @@ public final class FfmpegChunkRenderer implements ChunkRenderer {
   // ---------------------------------------------------------------------------------------------------------
   // Files
 
+  /**
+   * A fresh temporary name beside {@code out} (the file is not created here: ffmpeg creates it with the process's usual
+   * permissions, where a temporary file would be readable by its owner only).
+   */
   private static Path tempBeside(Path out) {
     Path dir = out.toAbsolutePath().getParent();
     try {
       Files.createDirectories(dir);
-      return Files.createTempFile(dir, "." + out.getFileName() + ".", ".part");
     } catch (IOException e) {
-      throw new PatchworkException("cannot create a temporary file beside " + out + ": " + e.getMessage(), e);
+      throw new PatchworkException("cannot create the directory " + dir + ": " + e.getMessage(), e);
     }
+    return dir.resolve("." + out.getFileName() + "." + UUID.randomUUID() + ".part");
   }
 
   /** Renames {@code temp} to {@code out} atomically; a chunk replaces an equal one a late duplicate left. */

@@ -138,7 +138,7 @@ public final class Store {
     if (m.startsWith("No suitable driver")) {
       return "not a PostgreSQL JDBC URL (expected jdbc:postgresql://host[:port]/database)";
     }
-    if (state.startsWith("08")) return "cannot connect (" + m + ")";
+    if (state.startsWith("08")) return m;
     if (state.equals("28P01") || state.equals("28000")) return "the server refused the credentials (" + m + ")";
     if (state.equals("3D000")) return "no such database (" + m + ")";
     return m;
@@ -162,7 +162,13 @@ public final class Store {
    * @throws ClusterUnavailableException if the database cannot be reached or the tables cannot be created
    */
   public void ensureSchema() {
-    try (Connection c = connect()) {
+    Connection connection;
+    try {
+      connection = connect();
+    } catch (SQLException e) {
+      throw unavailable("cannot connect", e);
+    }
+    try (Connection c = connection) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("SELECT pg_advisory_xact_lock(hashtext('patchwork schema " + config.tablePrefix() + "'))");
@@ -454,12 +460,12 @@ public final class Store {
     Map<String, Object[]> rows = new LinkedHashMap<>();
     String where = onlyId == null ? "" : " WHERE id = ?";
     try (PreparedStatement ps = c.prepareStatement("SELECT id, output, state, message, created_at, updated_at, splice_runs, splices_done, "
-        + "splice_worker FROM " + jobs + where + " ORDER BY created_at, id")) {
+        + "splice_worker, fingerprint FROM " + jobs + where + " ORDER BY created_at, id")) {
       if (onlyId != null) ps.setString(1, onlyId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.put(rs.getString(1), new Object[] {rs.getString(2), rs.getString(3), rs.getString(4), instant(rs.getTimestamp(5)),
-              instant(rs.getTimestamp(6)), rs.getInt(7), rs.getInt(8), rs.getString(9)});
+              instant(rs.getTimestamp(6)), rs.getInt(7), rs.getInt(8), rs.getString(9), rs.getString(10)});
         }
       }
     }
@@ -489,7 +495,7 @@ public final class Store {
     List<JobStatus> out = new ArrayList<>();
     for (Map.Entry<String, Object[]> e : rows.entrySet()) {
       Object[] r = e.getValue();
-      out.add(new JobStatus(e.getKey(), (String) r[0], JobState.valueOf((String) r[1]), nonNull((String) r[2]), (Instant) r[3], (Instant) r[4],
+      out.add(new JobStatus(e.getKey(), (String) r[0], (String) r[8], JobState.valueOf((String) r[1]), nonNull((String) r[2]), (Instant) r[3], (Instant) r[4],
           (Integer) r[5], (Integer) r[6], nonNull((String) r[7]), taskRows.getOrDefault(e.getKey(), List.of())));
     }
     return out;
