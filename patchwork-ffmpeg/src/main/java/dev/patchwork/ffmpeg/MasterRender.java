@@ -157,6 +157,37 @@ public final class MasterRender {
   }
 
   /**
+   * The command of one monolithic ffmpeg encode of {@code source} into {@code output} with the same settings as
+   * {@link #plan} (video, the same audio treatment, timecode and container, in one run): what a chunked render is compared
+   * with. The executable comes first; run it with {@link FfmpegTools#environment()}.
+   *
+   * @throws ValidationException as {@link #plan}
+   */
+  public List<String> monolithicCommand(Path source, Path output, MasterSettings settings) {
+    ChunkJob job = plan(source, output, settings);
+    InputInfo in = InputInfo.probe(tools, Path.of(job.source()), false, "<source>");
+    FrameRate rate = job.rate();
+    Codec codec = settings.codec();
+    List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning",
+        "-y", "-i", job.source(), "-map", "0:" + in.video().index(), "-fps_mode", "cfr", "-r", rate.toString(), "-frames:v",
+        Long.toString(job.frameCount())));
+    argv.addAll(new Encoder(codec, settings, job.gop(), rate).args(job.frameCount()));
+    Optional<ChunkTask> audio = job.audioTask();
+    if (audio.isPresent()) {
+      List<String> a = audio.get().arguments();
+      // the audio task's stream map, filter and encoder, without its input
+      argv.addAll(List.of("-map", "0:" + in.audio().orElseThrow().index()));
+      argv.addAll(a.subList(a.indexOf("-af"), a.indexOf("-map_metadata")));
+    } else if (in.audio().isPresent() && settings.audio() == Audio.COPY) {
+      argv.addAll(List.of("-map", "0:" + in.audio().get().index(), "-c:a", "copy"));
+    }
+    argv.addAll(List.of("-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1"));
+    job.timecode().ifPresent(tc -> argv.addAll(List.of("-timecode", tc.toString())));
+    argv.addAll(List.of("-f", job.format(), output.toAbsolutePath().toString()));
+    return argv;
+  }
+
+  /**
    * Plans and runs the render on {@code executor}. Running it again after a failure or an interruption resumes: chunks
    * whose files are complete are kept.
    *
