@@ -29,6 +29,9 @@ public final class ClusterExecutor implements ChunkExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterExecutor.class);
 
+  /** How long a job may wait for its first worker before the coordinator says so. */
+  private static final Duration NO_WORKER_HINT = Duration.ofSeconds(15);
+
   private final Store store;
   private final ClusterConfig config;
 
@@ -68,6 +71,7 @@ public final class ClusterExecutor implements ChunkExecutor {
     l.segmentStarted(all);
     long spliceSeen = -1;
     long lastFrames = -1;
+    boolean hinted = false;
     try {
       while (true) {
         JobStatus s = store.status(job.id()).orElseThrow(() -> new ClusterJobFailedException(job.id(), "job " + job.id() + " vanished from the cluster"));
@@ -97,7 +101,12 @@ public final class ClusterExecutor implements ChunkExecutor {
             }
           }
           case RUNNING -> {
-            // keep following
+            boolean idle = s.running() == 0 && s.tasks().stream().allMatch(t -> t.attempts() == 0);
+            if (idle && !hinted && System.nanoTime() - start > NO_WORKER_HINT.toNanos()) {
+              hinted = true;
+              l.message("no worker has taken a task of job " + job.id() + " yet; start workers with 'patchwork worker --cluster "
+                  + config.url() + "' on machines that see " + job.source());
+            }
           }
         }
         Thread.sleep(config.pollInterval().toMillis());

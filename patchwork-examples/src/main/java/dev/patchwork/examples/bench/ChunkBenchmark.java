@@ -225,14 +225,15 @@ public final class ChunkBenchmark {
       Duration overhead = null;
       double fps = 0;
       synchronized (points) {
-        // the steady state: from the first report with frames done to the last report before the end
-        long[] first = points.stream().filter(p -> p[1] > 0).findFirst().orElse(null);
-        long[] last = points.isEmpty() ? null : points.get(points.size() - 1);
-        for (int i = points.size() - 1; i >= 0 && last != null && last[1] >= task.frameCount() && i > 0; i--) {
-          if (points.get(i)[1] < task.frameCount()) {
-            last = points.get(i);
-            break;
-          }
+        // the steady state: the encoding rate between 20 % and 80 % of the frames. Wall time beyond the frames at that rate
+        // is the chunk's overhead (process start, seek, decoder pre-roll, check and rename; the encoder's look-ahead fill at
+        // the start and its faster flush at the end roughly cancel)
+        long lo = task.frameCount() / 5;
+        long hi = task.frameCount() * 4 / 5;
+        long[] first = points.stream().filter(p -> p[1] >= lo).findFirst().orElse(null);
+        long[] last = null;
+        for (long[] p : points) {
+          if (p[1] <= hi) last = p;
         }
         if (first != null && last != null && last[1] > first[1] && last[0] > first[0]) {
           fps = (last[1] - first[1]) / ((last[0] - first[0]) / 1e9);
