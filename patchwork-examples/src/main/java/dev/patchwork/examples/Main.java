@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Re-render only what changed in a video master: plan, patch, verify.",
-    subcommands = {AdoptCommand.class, VerifyCommand.class, PlanCommand.class, PatchCommand.class, ResolveCommand.class,
+    subcommands = {AdoptCommand.class, VerifyCommand.class, PlanCommand.class, PatchCommand.class, MasterCommand.class,
+        WorkerCommand.class, JobsCommand.class, ResolveCommand.class,
         DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -57,5 +57,14 @@
  * changed segments with the job's renderer, splices them into a byte-for-byte copy of the rest of the master in one
  * ffmpeg pass, verifies the result independently and publishes it with its sidecar; see its documentation and
  * {@code docs/design/splice.md}.
+ *
+ * <h2>First renders in chunks</h2>
+ *
+ * {@link dev.patchwork.ffmpeg.MasterRender} encodes a source into a deliverable ({@link dev.patchwork.ffmpeg.MasterSettings}:
+ * H.264, HEVC, ProRes, DNxHR or MPEG-2 with deliverable defaults) as a {@link dev.patchwork.spi.ChunkJob}: GOP-aligned
+ * chunks with a fixed, closed GOP, the audio encoded once, spliced by stream copy, verified and adopted (sidecar). The
+ * chunks run on a {@link dev.patchwork.spi.ChunkExecutor} — {@link dev.patchwork.ffmpeg.LocalChunkExecutor} here, or the
+ * distributed one of {@code patchwork-cluster} — with {@link dev.patchwork.ffmpeg.FfmpegChunkRenderer} doing the work.
+ * See {@code docs/design/chunks.md}.
  */
 package dev.patchwork.ffmpeg;
