@@ -57,16 +57,21 @@ final class PatchRun {
 
   PatchResult run() {
     long started = System.nanoTime();
-    checkOutput();
-    checkMaster();
+    PhaseTimes phases = new PhaseTimes();
+    phases.time(PatchResult.Phase.CHECK, () -> {
+      checkOutput();
+      checkMaster();
+    });
     cancelPoint();
     listener.message("probing " + job.master().getFileName());
+    long t = System.nanoTime();
     MediaProbe master = new FfprobeProber(tools).probeMedia(job.master());
     SpliceContainer container = SpliceContainer.of(job.master(), master.formatName());
     checkProbeAgainstSidecar(master);
     MasterTimeline timeline = new MasterTimeline(master);
     timeline.checkPlan(plan, container);
-    checkDiskSpace();
+    phases.add(PatchResult.Phase.PROBE, System.nanoTime() - t);
+    phases.time(PatchResult.Phase.CHECK, this::checkDiskSpace);
 
     try (Workspace ws = Workspace.besides(job.output())) {
       String ext = extension(job.master());
@@ -77,7 +82,7 @@ final class PatchRun {
         cancelPoint();
         Path file = ws.file("render-" + n + ".mkv");
         listener.segmentStarted(s);
-        long t = System.nanoTime();
+        t = System.nanoTime();
         job.renderer().render(new Renderer.Request(job.master(), job.sidecar(), s, file, listener));
         renderTimes.put(s, Duration.ofNanos(System.nanoTime() - t));
         listener.segmentFinished(s);
@@ -86,16 +91,19 @@ final class PatchRun {
           throw new PatchworkException("the renderer '" + job.renderer().name() + "' wrote no file for " + s);
         }
         rendered.put(s, RenderedSegment.prepare(tools, master, container, s, file, ws.file("segment-" + n + "." + ext)));
+        phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
         n++;
       }
 
       cancelPoint();
       listener.message("splicing");
       Path temp = ws.file("output." + ext);
-      Splicer.Output spliced = new Splicer(tools, timeline, container, ws).splice(plan, rendered, temp, listener);
+      Splicer.Output spliced = phases.time(PatchResult.Phase.SPLICE,
+          () -> new Splicer(tools, timeline, container, ws).splice(plan, rendered, temp, listener));
 
       cancelPoint();
       listener.message("verifying the output");
+      t = System.nanoTime();
       MediaProbe out;
       try {
         out = new FfprobeProber(tools).probeMedia(temp);
@@ -103,20 +111,21 @@ final class PatchRun {
         throw new VerificationException("the patched output failed verification; nothing was published",
             List.of("probing the output: " + e.getMessage()));
       }
-      ContentIndexer.Indexed indexed = ContentIndexer.index(out, runStarts());
+      phases.add(PatchResult.Phase.VERIFY, System.nanoTime() - t);
+      ContentIndexer.Indexed indexed = phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out, runStarts()));
       List<String> findings = new ArrayList<>();
-      PatchResult.Verification verification = new OutputVerifier(tools, master, job.sidecar(), plan, listener)
-          .verify(out, indexed.index().regions(), spliced.bridgedFrames(), rendered, findings);
+      PatchResult.Verification verification = phases.time(PatchResult.Phase.VERIFY,
+          () -> new OutputVerifier(tools, master, job.sidecar(), plan, listener)
+              .verify(out, indexed.index().regions(), spliced.bridgedFrames(), rendered, findings));
       if (!findings.isEmpty()) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);
       }
 
       cancelPoint();
-      Sidecar sidecar = outputSidecar(indexed);
-      publish(temp, sidecar);
+      phases.time(PatchResult.Phase.PUBLISH, () -> publish(temp, outputSidecar(indexed)));
       listener.message("published " + job.output().getFileName());
       return new PatchResult(job.output(), job.outputSidecar(), plan, stats(out, renderTimes), verification,
-          Duration.ofNanos(System.nanoTime() - started));
+          Duration.ofNanos(System.nanoTime() - started), phases.list());
     }
   }
 
