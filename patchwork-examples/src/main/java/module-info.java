@@ -5,4 +5,5 @@ module dev.patchwork.examples {
   requires info.picocli;
 
   opens dev.patchwork.examples to info.picocli;
+  opens dev.patchwork.examples.bench to info.picocli;
 }
