@@ -32,6 +32,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +71,8 @@ final class PatchRun {
     cancelPoint();
     listener.message("probing " + job.master().getFileName());
     long t = System.nanoTime();
-    MediaProbe master = new FfprobeProber(tools).probeMedia(job.master());
+    FfprobeProber.Probed probed = new FfprobeProber(tools).probe(job.master(), true);
+    MediaProbe master = probed.media();
     SpliceContainer container = SpliceContainer.of(job.master(), master.formatName());
     checkProbeAgainstSidecar(master);
     MasterTimeline timeline = new MasterTimeline(master);
@@ -73,7 +80,13 @@ final class PatchRun {
     phases.add(PatchResult.Phase.PROBE, System.nanoTime() - t);
     phases.time(PatchResult.Phase.CHECK, this::checkDiskSpace);
 
-    try (Workspace ws = Workspace.besides(job.output())) {
+    try (Workspace ws = Workspace.besides(job.output()); Background background = new Background()) {
+      // the master's side of the seam check needs no output: it decodes while the segments render
+      OutputVerifier verifier = new OutputVerifier(tools, probed, job.sidecar(), plan, listener);
+      List<OutputVerifier.Window> windows = verifier.windows();
+      Future<List<OutputVerifier.Decode>> reference = background.submit(
+          () -> phases.time(PatchResult.Phase.VERIFY, () -> verifier.referenceDecodes(windows)));
+
       String ext = extension(job.master());
       Map<Segment, RenderedSegment> rendered = new LinkedHashMap<>();
       Map<Segment, Duration> renderTimes = new HashMap<>();
@@ -90,7 +103,7 @@ final class PatchRun {
         if (!Files.isRegularFile(file)) {
           throw new PatchworkException("the renderer '" + job.renderer().name() + "' wrote no file for " + s);
         }
-        rendered.put(s, RenderedSegment.prepare(tools, master, container, s, file, ws.file("segment-" + n + "." + ext)));
+        rendered.put(s, RenderedSegment.prepare(tools, probed, container, s, file, ws.file("segment-" + n + "." + ext)));
         phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
         n++;
       }
@@ -98,34 +111,92 @@ final class PatchRun {
       cancelPoint();
       listener.message("splicing");
       Path temp = ws.file("output." + ext);
+      AudioLength.Totals firstAudio = probed.audio().isEmpty() ? null : probed.audio().get(0);
       Splicer.Output spliced = phases.time(PatchResult.Phase.SPLICE,
-          () -> new Splicer(tools, timeline, container, ws).splice(plan, rendered, temp, listener));
+          () -> new Splicer(tools, timeline, container, ws, firstAudio).splice(plan, rendered, temp, listener));
 
       cancelPoint();
       listener.message("verifying the output");
       t = System.nanoTime();
-      MediaProbe out;
+      FfprobeProber.Probed out;
       try {
-        out = new FfprobeProber(tools).probeMedia(temp);
+        out = new FfprobeProber(tools).probe(temp, true);
       } catch (ValidationException | UnsupportedMasterException e) {
         throw new VerificationException("the patched output failed verification; nothing was published",
             List.of("probing the output: " + e.getMessage()));
       }
-      phases.add(PatchResult.Phase.VERIFY, System.nanoTime() - t);
-      ContentIndexer.Indexed indexed = phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out, runStarts()));
       List<String> findings = new ArrayList<>();
-      PatchResult.Verification verification = phases.time(PatchResult.Phase.VERIFY,
-          () -> new OutputVerifier(tools, master, job.sidecar(), plan, listener)
-              .verify(out, indexed.index().regions(), spliced.bridgedFrames(), rendered, findings));
+      if (!verifier.checkStream(out, findings)) {
+        throw new VerificationException("the patched output failed verification; nothing was published", findings);
+      }
+      // the output's content index (its hashes, and the kept GOPs' evidence) is read while its seams decode
+      Future<ContentIndexer.Indexed> indexing = background.submit(
+          () -> phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out.media(), runStarts())));
+      verifier.checkRenderedPackets(out.media(), rendered, findings);
+      OutputVerifier.SeamCounts seams = verifier.checkSeams(out.media(), windows, Background.get(reference), findings);
+      ContentIndexer.Indexed indexed = Background.get(indexing);
+      long kept = verifier.checkKeptGops(indexed.index().regions(), spliced.bridgedFrames(), findings);
+      phases.add(PatchResult.Phase.VERIFY, System.nanoTime() - t);
       if (!findings.isEmpty()) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);
       }
+      PatchResult.Verification verification = new PatchResult.Verification(out.media().frameCount(), kept, seams.decoded(),
+          seams.matched());
 
       cancelPoint();
       phases.time(PatchResult.Phase.PUBLISH, () -> publish(temp, outputSidecar(indexed)));
       listener.message("published " + job.output().getFileName());
-      return new PatchResult(job.output(), job.outputSidecar(), plan, stats(out, renderTimes), verification,
+      return new PatchResult(job.output(), job.outputSidecar(), plan, stats(out.media(), renderTimes), verification,
           Duration.ofNanos(System.nanoTime() - started), phases.list());
+    }
+  }
+
+  /**
+   * Work that runs beside the patch's own thread (the master's reference decodes, hashing the output). Closing it
+   * interrupts what still runs (stopping its ffmpeg) and waits for it, so nothing outlives the patch.
+   */
+  private static final class Background implements AutoCloseable {
+    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+      Thread thread = new Thread(r, "patchwork-patch-background");
+      thread.setDaemon(true);
+      return thread;
+    });
+
+    <T> Future<T> submit(Callable<T> task) {
+      return executor.submit(task);
+    }
+
+    /** The task's result; its exception rethrown as it was thrown. */
+    static <T> T get(Future<T> future) {
+      try {
+        return future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancelledException("the patch was cancelled");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) throw re;
+        if (cause instanceof Error er) throw er;
+        throw new PatchworkException(String.valueOf(cause.getMessage()), cause);
+      }
+    }
+
+    @Override
+    public void close() {
+      executor.shutdownNow();
+      boolean interrupted = Thread.interrupted();
+      try {
+        while (true) {
+          try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) log.warn("background work of the patch did not stop within 30 s");
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        if (interrupted) Thread.currentThread().interrupt();
+      }
     }
   }
 
