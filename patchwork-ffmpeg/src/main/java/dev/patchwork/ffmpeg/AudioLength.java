@@ -51,14 +51,16 @@ final class AudioLength {
    * @param timeBase the stream's time base
    * @param end      the latest end of a packet (timestamp plus duration), in {@code timeBase} units
    * @param bytes    the payload bytes of all packets
+   * @param first    the earliest packet timestamp, in {@code timeBase} units ({@link PacketIndex#ABSENT} if none)
    */
-  record Totals(TimeBase timeBase, long end, long bytes) {}
+  record Totals(TimeBase timeBase, long end, long bytes, long first) {}
 
   /** Totals an audio stream's packets from ffprobe's compact packet lines ({@code pts=…|duration=…|size=…}). */
   static final class Counter {
     private final TimeBase timeBase;
     private long end;
     private long bytes;
+    private long first = PacketIndex.ABSENT;
 
     Counter(TimeBase timeBase) {
       this.timeBase = timeBase;
@@ -69,11 +71,14 @@ final class AudioLength {
       long dur = field(line, "duration");
       long size = field(line, "size");
       if (size > 0) bytes += size;
-      if (pts != Long.MIN_VALUE) end = Math.max(end, pts + Math.max(0, dur == Long.MIN_VALUE ? 0 : dur));
+      if (pts != Long.MIN_VALUE) {
+        end = Math.max(end, pts + Math.max(0, dur == Long.MIN_VALUE ? 0 : dur));
+        first = first == PacketIndex.ABSENT ? pts : Math.min(first, pts);
+      }
     }
 
     Totals totals() {
-      return new Totals(timeBase, end, bytes);
+      return new Totals(timeBase, end, bytes, first);
     }
   }
 

@@ -147,9 +147,17 @@ public final class FfprobeProber implements MediaProber {
 
     // 2. the video packets (streamed line by line into primitive arrays), and the audio packets' totals if asked for
     List<AudioStream> audioStreams = streams.stream().filter(AudioStream.class::isInstance).map(AudioStream.class::cast).toList();
+    Map<Integer, AudioLength.Totals> fromHeader = new LinkedHashMap<>();
     Map<Integer, AudioLength.Counter> counters = new LinkedHashMap<>();
     if (audioTotals) {
-      for (AudioStream a : audioStreams) counters.put(a.index(), new AudioLength.Counter(a.timeBase()));
+      for (AudioStream a : audioStreams) {
+        AudioLength.Totals h = pcmTotalsFromHeader(formatName, a, nodeOf(root, a.index()));
+        if (h != null) {
+          fromHeader.put(a.index(), h);
+        } else {
+          counters.put(a.index(), new AudioLength.Counter(a.timeBase()));
+        }
+      }
     }
     PacketTable table = packets(t, media, video.index(), counters);
     if (table.count() == 0) throw new ValidationException(where, "the video stream has no packets");
@@ -189,7 +197,37 @@ public final class FfprobeProber implements MediaProber {
     Optional<Duration> duration = seconds(text(format, "duration"));
     MediaProbe probe = new MediaProbe(media, formatName, text(format, "format_long_name"), duration, number(format, "size"),
         number(format, "bit_rate"), tags(format), streams, video, rate, index.frameCount(), start, intraOnly, points, index);
-    return new Probed(probe, videoExtradata, counters.values().stream().map(AudioLength.Counter::totals).toList());
+    List<AudioLength.Totals> totals = new ArrayList<>();
+    if (audioTotals) {
+      for (AudioStream a : audioStreams) {
+        AudioLength.Totals h = fromHeader.get(a.index());
+        totals.add(h != null ? h : counters.get(a.index()).totals());
+      }
+    }
+    return new Probed(probe, videoExtradata, totals);
+  }
+
+  /**
+   * The packet totals of a PCM stream in MOV/MP4 from the container's sample table, as ffprobe reports it: there
+   * {@code nb_frames} counts the samples (per channel) the table holds, from which ffprobe's packet sizes come too, so
+   * no pass over the packets is needed. Null for other codecs and containers.
+   */
+  private static AudioLength.Totals pcmTotalsFromHeader(String formatName, AudioStream a, JsonNode node) {
+    int bytes = AudioLength.pcmBytes(a.codecName());
+    long samples = number(node, "nb_frames");
+    if (FilePackets.layoutOf(formatName) != FilePackets.Layout.MOV || bytes == 0 || a.channels() <= 0 || samples < 0) return null;
+    long start = number(node, "start_pts");
+    long duration = number(node, "duration_ts");
+    long first = start < 0 && !text(node, "start_pts").startsWith("-") ? PacketIndex.ABSENT : start;
+    long end = (first == PacketIndex.ABSENT ? 0 : first) + Math.max(0, duration);
+    return new AudioLength.Totals(a.timeBase(), end, Math.multiplyExact(samples, (long) bytes * a.channels()), first);
+  }
+
+  private static JsonNode nodeOf(JsonNode root, int index) {
+    for (JsonNode s : root.path("streams")) {
+      if (s.path("index").asInt(-1) == index) return s;
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   // --- ffprobe runs ---------------------------------------------------------------------------------------

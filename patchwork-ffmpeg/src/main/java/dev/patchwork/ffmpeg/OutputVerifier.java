@@ -92,7 +92,18 @@ final class OutputVerifier {
   /** The master's own decode of every window. */
   List<Decode> referenceDecodes(List<Window> windows) {
     List<Decode> out = new ArrayList<>();
-    for (Window w : windows) out.add(decode(master.media(), w.first(), w.frames()));
+    for (Window w : windows) out.add(decode(master.media().path(), master.media().packets(), w.first(), w.frames()));
+    return out;
+  }
+
+  /**
+   * The output's decode of every window, started before the output is probed: it seeks to where the master has the
+   * window's first frame (the output keeps the master's timestamps; were they moved, the decode would start elsewhere
+   * and its frames fail the comparison).
+   */
+  List<Decode> outputDecodes(Path output, List<Window> windows) {
+    List<Decode> out = new ArrayList<>();
+    for (Window w : windows) out.add(decode(output, master.media().packets(), w.first(), w.frames()));
     return out;
   }
 
@@ -142,7 +153,7 @@ final class OutputVerifier {
 
   /** Where the packets cannot be read from the files: the output's decode of the segment against the segment's own. */
   private void checkRenderedByDecoding(MediaProbe output, Segment s, RenderedSegment r, List<String> findings) {
-    Decode out = decode(output, s.start(), s.frames());
+    Decode out = decode(output.path(), output.packets(), s.start(), s.frames());
     Decode own = decodeAll(r.video());
     if (!out.hashes().equals(own.hashes())) {
       findings.add("the re-rendered frames " + s.start() + "-" + (s.endExclusive() - 1) + " (" + sidecar.timecodeAt(s.start())
@@ -154,14 +165,13 @@ final class OutputVerifier {
    * 3. Each window of the output decodes without errors beyond the master's own, to the right number of frames, and
    * its kept frames to the master's pictures.
    */
-  SeamCounts checkSeams(MediaProbe output, List<Window> windows, List<Decode> reference, List<String> findings) {
-    listener.message("verifying seams");
+  SeamCounts checkSeams(List<Window> windows, List<Decode> outputs, List<Decode> reference, List<String> findings) {
     long decoded = 0;
     long matched = 0;
     for (int k = 0; k < windows.size(); k++) {
       Window w = windows.get(k);
       Segment s = w.segment();
-      Decode out = decode(output, w.first(), w.frames());
+      Decode out = outputs.get(k);
       Decode ref = reference.get(k);
       decoded += out.hashes().size();
       List<String> errors = beyond(out.errors(), ref.errors());
@@ -279,15 +289,17 @@ final class OutputVerifier {
     return AudioLength.totals(tools, p.media().path(), i);
   }
 
-  /** Decodes {@code frames} frames of {@code media} from frame {@code first} (a random-access point). */
-  private Decode decode(MediaProbe media, long first, long frames) {
-    PacketIndex idx = media.packets();
+  /**
+   * Decodes {@code frames} frames of {@code media} from frame {@code first} (a random-access point), seeking to that
+   * frame's timestamp in {@code times}.
+   */
+  private Decode decode(Path media, PacketIndex times, long first, long frames) {
     List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error"));
     if (first > 0) {
-      long pts = idx.pts(idx.packetOf(first));
-      argv.addAll(List.of("-seek_timestamp", "1", "-ss", SpliceTime.seconds(SpliceTime.floorMicros(pts, idx.timeBase()))));
+      long pts = times.pts(times.packetOf(first));
+      argv.addAll(List.of("-seek_timestamp", "1", "-ss", SpliceTime.seconds(SpliceTime.floorMicros(pts, times.timeBase()))));
     }
-    argv.addAll(List.of("-i", media.path().toString(), "-map", "0:v:0", "-frames:v", Long.toString(frames), "-f", "framehash",
+    argv.addAll(List.of("-i", media.toString(), "-map", "0:v:0", "-frames:v", Long.toString(frames), "-f", "framehash",
         "-hash", "murmur3", "pipe:1"));
     return run(argv);
   }

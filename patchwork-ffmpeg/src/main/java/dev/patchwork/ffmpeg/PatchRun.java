@@ -86,6 +86,12 @@ final class PatchRun {
       List<OutputVerifier.Window> windows = verifier.windows();
       Future<List<OutputVerifier.Decode>> reference = background.submit(
           () -> phases.time(PatchResult.Phase.VERIFY, () -> verifier.referenceDecodes(windows)));
+      // and so can the master's side of the check whether the rendered audio is the master's own
+      List<SameAudio.Span> audioSpans = SameAudio.comparable(master)
+          ? SameAudio.spans(plan.renderSegments(), master, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)))
+          : List.of();
+      Future<List<String>> masterAudio = background.submit(() -> phases.time(PatchResult.Phase.RENDER,
+          () -> audioSpans.stream().map(a -> SameAudio.master(tools, master, probed.audio().get(0), a)).toList()));
 
       String ext = extension(job.master());
       Map<Segment, RenderedSegment> rendered = new LinkedHashMap<>();
@@ -107,6 +113,9 @@ final class PatchRun {
         phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
         n++;
       }
+      t = System.nanoTime();
+      keepMastersOwnAudio(master, rendered, audioSpans, Background.get(masterAudio));
+      phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
 
       cancelPoint();
       listener.message("splicing");
@@ -118,6 +127,8 @@ final class PatchRun {
       cancelPoint();
       listener.message("verifying the output");
       t = System.nanoTime();
+      // the seams decode while the output is probed and hashed
+      Future<List<OutputVerifier.Decode>> decodes = background.submit(() -> verifier.outputDecodes(temp, windows));
       FfprobeProber.Probed out;
       try {
         out = new FfprobeProber(tools).probe(temp, true);
@@ -129,11 +140,12 @@ final class PatchRun {
       if (!verifier.checkStream(out, findings)) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);
       }
-      // the output's content index (its hashes, and the kept GOPs' evidence) is read while its seams decode
+      // the output's content index (its hashes, and the kept GOPs' evidence) is read while its seams decode (3 workers)
       Future<ContentIndexer.Indexed> indexing = background.submit(
           () -> phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out.media(), runStarts())));
       verifier.checkRenderedPackets(out.media(), rendered, findings);
-      OutputVerifier.SeamCounts seams = verifier.checkSeams(out.media(), windows, Background.get(reference), findings);
+      listener.message("verifying seams");
+      OutputVerifier.SeamCounts seams = verifier.checkSeams(windows, Background.get(decodes), Background.get(reference), findings);
       ContentIndexer.Indexed indexed = Background.get(indexing);
       long kept = verifier.checkKeptGops(indexed.index().regions(), spliced.bridgedFrames(), findings);
       phases.add(PatchResult.Phase.VERIFY, System.nanoTime() - t);
@@ -152,11 +164,30 @@ final class PatchRun {
   }
 
   /**
+   * Drops the audio of rendered segments that bring exactly the master's own samples (a picture-only change), so that
+   * the splice copies the master's audio instead of assembling it again; where every segment's audio is the master's,
+   * the audio streams are copied bit for bit.
+   */
+  private void keepMastersOwnAudio(MediaProbe master, Map<Segment, RenderedSegment> rendered, List<SameAudio.Span> spans, List<String> masterHashes) {
+    for (int i = 0; i < spans.size(); i++) {
+      SameAudio.Span span = spans.get(i);
+      RenderedSegment r = rendered.get(span.segment());
+      if (!r.hasAudio()) continue;
+      boolean same = span.count() == 0
+          || SameAudio.rendered(tools, master, r.rendered(), span).equals(masterHashes.get(i));
+      if (same) {
+        log.debug("the audio rendered for {} is the master's own; the master's audio is kept there", span.segment());
+        rendered.put(span.segment(), r.withoutAudio());
+      }
+    }
+  }
+
+  /**
    * Work that runs beside the patch's own thread (the master's reference decodes, hashing the output). Closing it
    * interrupts what still runs (stopping its ffmpeg) and waits for it, so nothing outlives the patch.
    */
   private static final class Background implements AutoCloseable {
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+    private final ExecutorService executor = Executors.newFixedThreadPool(3, r -> {
       Thread thread = new Thread(r, "patchwork-patch-background");
       thread.setDaemon(true);
       return thread;

@@ -36,6 +36,11 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     return audio != null;
   }
 
+  /** The same segment, its audio left out of the splice. */
+  RenderedSegment withoutAudio() {
+    return new RenderedSegment(segment, rendered, video, null, packets, bytes, videoSha256);
+  }
+
   /**
    * Probes {@code rendered}, checks it can stand in for the master's frames, and re-wraps its video as {@code video}.
    *
