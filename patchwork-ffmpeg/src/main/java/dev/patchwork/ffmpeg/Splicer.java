@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * re-rendered ranges and each rendered segment's audio inside them ({@code atrim} by sample numbers, then
  * {@code concat}), and encoded again: bit-exact for PCM; for compressed codecs (AAC…) the whole track is re-encoded
  * at the master's bit rate, which keeps it gapless and without drift. Segments without audio keep the master's. When
- * no segment brings audio, every audio stream is copied. Further audio streams, subtitles and attachments are
+ * no segment brings audio (the engine leaves out audio that is the master's own), every audio stream is copied. Further audio streams, subtitles and attachments are
  * copied from the master; global and stream metadata (with the start timecode, from which the MOV muxer writes its
  * {@code tmcd} track and the MXF muxer its timecode) are the master's.
  */

@@ -55,7 +55,9 @@ import picocli.CommandLine.Option;
  *   <li>the splice alone, as the engine reports it ({@link PatchResult#phase(String)});
  *   <li>the same patch through the command line ({@code bin/patchwork patch}) in a child JVM with the launcher's JVM
  *       options: its wall time and its peak resident set size ({@code VmHWM} from {@code /proc/<pid>/status}, read
- *       while it runs).
+ *       while it runs);
+ *   <li>for reference, ffmpeg's own stream-copy remux of the master ({@code -map 0 -c copy}), forced to disk: the floor
+ *       of any splice that ffmpeg's muxer writes.
  * </ol>
  * The targets: (d) ≤ 2 % of (a); (d) ≤ 1.3 × ((b) + (c)); (e) ≤ 2 × (c); (f)'s peak RSS ≤ 256 MiB. Exit code 0 when
  * every measured target is met, 1 when one is missed, 2 for bad options, 4 when something failed.
@@ -84,7 +86,7 @@ public final class PatchBenchmark implements Callable<Integer> {
 
   @Option(names = "--repeat", paramLabel = "N", description = "Runs of each short measurement (b-e); the median counts "
       + "(default ${DEFAULT-VALUE}).")
-  int repeat = 3;
+  int repeat = 5;
 
   @Option(names = "--size", paramLabel = "WxH", description = "Picture size (default ${DEFAULT-VALUE}; the targets are for 1080p).")
   String size = "1920x1080";
@@ -100,6 +102,9 @@ public final class PatchBenchmark implements Callable<Integer> {
   @Option(names = "--skip-full", description = "Do not measure the full re-encode (a), for quick trial runs; its target is "
       + "then reported as not measured.")
   boolean skipFull;
+
+  @Option(names = "--skip-cli", description = "Do not run the patch through bin/patchwork (f): no peak RSS then.")
+  boolean skipCli;
 
   @Option(names = "--launcher", paramLabel = "FILE", description = "The bin/patchwork launcher for the child-JVM run (f) "
       + "(default: found beside this installation).")
@@ -214,23 +219,35 @@ public final class PatchBenchmark implements Callable<Integer> {
     List<Double> copies = new ArrayList<>();
     List<Double> gopEncodes = new ArrayList<>();
     List<Double> patches = new ArrayList<>();
+    List<Double> remuxes = new ArrayList<>();
     List<PatchResult> results = new ArrayList<>();
     Path copy = work.resolve("bench copy.mov");
     Path gopFile = work.resolve("bench gop.mkv");
+    Path remuxFile = work.resolve("bench remux.mov");
     copyFile(master, copy); // once unmeasured, so that every measurement finds the same page cache
     Files.delete(copy);
     for (int i = 0; i < repeat; i++) {
-      err.printf(Locale.ROOT, "round %d of %d: copy, GOP encode, patch…%n", i + 1, repeat);
+      err.printf(Locale.ROOT, "round %d of %d: copy, GOP encode, remux, patch…%n", i + 1, repeat);
+      settle();
       long t = System.nanoTime();
       copyFile(master, copy);
       copies.add(seconds(System.nanoTime() - t));
       Files.delete(copy);
 
+      settle();
       gopEncodes.add(encodeSegment(work, source, renderSegment, gopFile));
       Files.delete(gopFile);
 
+      settle();
+      t = System.nanoTime();
+      ffmpeg(work, remuxFile, "mov", List.of("-i", master.toString(), "-map", "0", "-c", "copy"));
+      forceToDisk(remuxFile);
+      remuxes.add(seconds(System.nanoTime() - t));
+      Files.delete(remuxFile);
+
       Path output = work.resolve("bench patched " + (i + 1) + ".mov");
       deleteOutput(output);
+      settle();
       t = System.nanoTime();
       PatchResult r = Patchwork.forMaster(master).renderer(FfmpegRenderer.fromSource(source, tools)).engine(new FfmpegPatchEngine(tools))
           .output(output).patch(changes);
@@ -239,8 +256,11 @@ public final class PatchBenchmark implements Callable<Integer> {
       deleteOutput(output);
     }
 
-    err.println("patching once more through bin/patchwork in a child JVM, watching its memory…");
-    Cli cli = cliPatch(work, master, source, changeStart, changeFrames);
+    Cli cli = new Cli(Double.NaN, Optional.empty());
+    if (!skipCli) {
+      err.println("patching once more through bin/patchwork in a child JVM, watching its memory…");
+      cli = cliPatch(work, master, source, changeStart, changeFrames);
+    }
 
     double full = Double.NaN;
     if (!skipFull) {
@@ -279,8 +299,15 @@ public final class PatchBenchmark implements Callable<Integer> {
     out.printf(Locale.ROOT, "  (d) patch through the API                                   %9.2f s   %s%n", d, runs(patches));
     out.printf(Locale.ROOT, "      its phases: %s%n", phases(typical));
     out.printf(Locale.ROOT, "  (e) splice alone (the engine's splice phase)                %9.2f s   %s%n", e, runs(splices));
-    out.printf(Locale.ROOT, "  (f) patch through bin/patchwork (child JVM, cold start)     %9.2f s   peak RSS %s%n", cli.seconds(),
-        cli.peakRss().map(PatchBenchmark::mib).orElse("not measured (no /proc)"));
+    if (skipCli) {
+      out.println("  (f) patch through bin/patchwork (child JVM, cold start)     not measured (--skip-cli)");
+    } else {
+      out.printf(Locale.ROOT, "  (f) patch through bin/patchwork (child JVM, cold start)     %9.2f s   peak RSS %s%n", cli.seconds(),
+          cli.peakRss().map(PatchBenchmark::mib).orElse("not measured (no /proc)"));
+    }
+    double g = median(remuxes);
+    out.printf(Locale.ROOT, "  (g) ffmpeg -c copy remux of the master, forced to disk      %9.2f s   %s%n", g, runs(remuxes));
+    out.printf(Locale.ROOT, "      (the floor of an ffmpeg-written splice: %.2f x the copy; the splice is %.2f x this remux)%n", g / c, e / g);
     out.println();
     out.println("targets:");
     boolean ok = true;
@@ -290,7 +317,7 @@ public final class PatchBenchmark implements Callable<Integer> {
       ok &= target(String.format(Locale.ROOT, "  patch <= 2 %% of a full re-encode            %8.2f %%", 100 * d / full), d / full, FULL_LIMIT);
     }
     ok &= target(String.format(Locale.ROOT, "  patch <= 1.3 x (GOP encode + copy)         %8.2f x", d / (b + c)), d / (b + c), PATCH_LIMIT);
-    out.printf(Locale.ROOT, "      (through bin/patchwork, JVM start included: %.2f x)%n", cli.seconds() / (b + c));
+    if (!skipCli) out.printf(Locale.ROOT, "      (through bin/patchwork, JVM start included: %.2f x)%n", cli.seconds() / (b + c));
     ok &= target(String.format(Locale.ROOT, "  splice <= 2 x a plain copy                 %8.2f x", e / c), e / c, SPLICE_LIMIT);
     if (cli.peakRss().isPresent()) {
       long rss = cli.peakRss().get();
@@ -337,6 +364,24 @@ public final class PatchBenchmark implements Callable<Integer> {
         while (bb.hasRemaining()) o.write(bb);
       }
       o.force(true);
+    }
+  }
+
+  /**
+   * Writes back whatever the machine still holds dirty (the files the previous measurement wrote and deleted) before a
+   * measurement, so that each one's forcing to disk waits for its own writes only. Unix {@code sync}; skipped elsewhere.
+   */
+  private static void settle() throws InterruptedException {
+    try {
+      new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    } catch (IOException e) {
+      // no sync command: nothing to wait for
+    }
+  }
+
+  private static void forceToDisk(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
     }
   }
 
