@@ -6,4 +6,5 @@ module dev.patchwork.examples {
   requires info.picocli;
 
   opens dev.patchwork.examples to info.picocli;
+  opens dev.patchwork.examples.bench to info.picocli;
 }

@@ -24,53 +24,94 @@ final class AudioLength {
 
   /** Samples (per channel) in audio stream {@code index} of {@code file}. */
   static long samples(FfmpegTools tools, Path file, int index, AudioStream stream) {
-    Totals t = totals(tools, file, index);
+    return samples(totals(tools, file, index), stream);
+  }
+
+  /** Samples (per channel) in an audio stream with these totals. */
+  static long samples(Totals t, AudioStream stream) {
     int bytes = pcmBytes(stream.codecName());
-    if (bytes > 0 && stream.channels() > 0) return t.bytes / ((long) bytes * stream.channels());
-    return Math.floorDiv(Math.multiplyExact(Math.multiplyExact(t.end, t.timeBase.numerator()), stream.sampleRate()), t.timeBase.denominator());
+    if (bytes > 0 && stream.channels() > 0) return t.bytes() / ((long) bytes * stream.channels());
+    return Math.floorDiv(Math.multiplyExact(Math.multiplyExact(t.end(), t.timeBase().numerator()), stream.sampleRate()),
+        t.timeBase().denominator());
   }
 
   /** Where audio stream {@code index} ends, in microseconds: its last packet's timestamp plus duration. */
   static long endMicros(FfmpegTools tools, Path file, int index) {
-    Totals t = totals(tools, file, index);
-    return SpliceTime.floorMicros(t.end, t.timeBase);
+    return endMicros(totals(tools, file, index));
   }
 
-  private record Totals(TimeBase timeBase, long end, long bytes) {}
+  /** Where an audio stream with these totals ends, in microseconds. */
+  static long endMicros(Totals t) {
+    return SpliceTime.floorMicros(t.end(), t.timeBase());
+  }
 
-  private static Totals totals(FfmpegTools tools, Path file, int index) {
+  /**
+   * An audio stream's packets, totalled.
+   *
+   * @param timeBase the stream's time base
+   * @param end      the latest end of a packet (timestamp plus duration), in {@code timeBase} units
+   * @param bytes    the payload bytes of all packets
+   * @param first    the earliest packet timestamp, in {@code timeBase} units ({@link PacketIndex#ABSENT} if none)
+   */
+  record Totals(TimeBase timeBase, long end, long bytes, long first) {}
+
+  /** Totals an audio stream's packets from ffprobe's compact packet lines ({@code pts=…|duration=…|size=…}). */
+  static final class Counter {
+    private final TimeBase timeBase;
+    private long end;
+    private long bytes;
+    private long first = PacketIndex.ABSENT;
+
+    Counter(TimeBase timeBase) {
+      this.timeBase = timeBase;
+    }
+
+    void accept(String line) {
+      long pts = field(line, "pts");
+      long dur = field(line, "duration");
+      long size = field(line, "size");
+      if (size > 0) bytes += size;
+      if (pts != Long.MIN_VALUE) {
+        end = Math.max(end, pts + Math.max(0, dur == Long.MIN_VALUE ? 0 : dur));
+        first = first == PacketIndex.ABSENT ? pts : Math.min(first, pts);
+      }
+    }
+
+    Totals totals() {
+      return new Totals(timeBase, end, bytes, first);
+    }
+  }
+
+  static Totals totals(FfmpegTools tools, Path file, int index) {
     String out = ProcessRunner.command(List.of(tools.ffprobe().toString(), "-v", "error", "-select_streams", "a:" + index,
         "-show_entries", "packet=pts,duration,size:stream=time_base", "-of", "compact=p=0:nk=0", file.toString()))
         .environment(tools.environment()).collectStdout().quitOnCancel(false).run().stdout();
     TimeBase tb = null;
-    long end = 0;
-    long bytes = 0;
+    Counter counter = null;
+    List<String> packets = new java.util.ArrayList<>();
     for (String line : out.split("\n")) {
       if (line.startsWith("time_base=")) {
         tb = TimeBase.parse(line.substring("time_base=".length()).strip());
         continue;
       }
-      long pts = field(line, "pts");
-      long dur = field(line, "duration");
-      long size = field(line, "size");
-      if (size > 0) bytes += size;
-      if (pts != Long.MIN_VALUE) end = Math.max(end, pts + Math.max(0, dur == Long.MIN_VALUE ? 0 : dur));
+      packets.add(line);
     }
     if (tb == null) throw new PatchworkException("ffprobe reported no time base for audio stream " + index + " of " + file);
-    return new Totals(tb, end, bytes);
+    counter = new Counter(tb);
+    packets.forEach(counter::accept);
+    return counter.totals();
   }
 
   private static long field(String line, String key) {
-    for (String part : line.split("\\|")) {
-      int eq = part.indexOf('=');
-      if (eq > 0 && part.substring(0, eq).equals(key)) {
-        try {
-          return Long.parseLong(part.substring(eq + 1).strip());
-        } catch (NumberFormatException e) {
-          return Long.MIN_VALUE;
-        }
-      }
+    int at = line.startsWith(key + "=") ? 0 : line.indexOf("|" + key + "=");
+    if (at < 0) return Long.MIN_VALUE;
+    int from = line.indexOf('=', at) + 1;
+    int to = line.indexOf('|', from);
+    String v = line.substring(from, to < 0 ? line.length() : to).strip();
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
     }
-    return Long.MIN_VALUE;
   }
 }

@@ -3,6 +3,8 @@ package dev.patchwork.ffmpeg;
 import dev.patchwork.CancelledException;
 import dev.patchwork.PatchworkException;
 import dev.patchwork.UnsupportedMasterException;
+import dev.patchwork.ffmpeg.internal.Cancellation;
+import dev.patchwork.ffmpeg.internal.ContentHasher;
 import dev.patchwork.sidecar.ContentIndex;
 import dev.patchwork.sidecar.Region;
 import java.io.IOException;
@@ -52,6 +54,8 @@ final class ContentIndexer {
         }
         lastEnd = Math.max(lastEnd, payload[i] + idx.byteSize(i));
       }
+      Indexed parallel = inParallel(probe, spans, payload, lastEnd, size);
+      if (parallel != null) return parallel;
       MessageDigest whole = Hashing.sha256();
       ByteBuffer buf = ByteBuffer.allocate(Hashing.CHUNK);
       long first = idx.position(spans.get(0).firstPacket());
@@ -79,6 +83,90 @@ final class ContentIndexer {
       throw new CancelledException("hashing " + file + " was interrupted");
     } catch (IOException e) {
       throw new PatchworkException("cannot read " + file + ": " + e, e);
+    }
+  }
+
+  /**
+   * The same index from one read of the file with the whole-file, span and payload digests on threads of their own
+   * ({@link ContentHasher}); null if the payloads are not stored in decode order inside their regions, which the
+   * sequential pass below handles.
+   */
+  private static Indexed inParallel(MediaProbe probe, List<Span> spans, long[] payload, long lastEnd, long size) throws IOException {
+    PacketIndex idx = probe.packets();
+    int n = spans.size();
+    long[] bounds = new long[n + 3];
+    for (int r = 0; r < n; r++) bounds[r + 1] = idx.position(spans.get(r).firstPacket());
+    bounds[n + 1] = lastEnd;
+    bounds[n + 2] = size;
+    for (int i = 1; i < bounds.length; i++) {
+      if (bounds[i] < bounds[i - 1] || (i <= n + 1 && i > 1 && bounds[i] <= bounds[i - 1])) return null;
+    }
+    Payloads cursor = new Payloads(spans, payload, idx, bounds);
+    ContentHasher.Result hashed = ContentHasher.hash(probe.path(), bounds, cursor, ContentHasher.Progress.NONE, Cancellation.NONE);
+    if (cursor.gaveUp) return null;
+    if (hashed.bytesRead() != size) throw new IOException("the file changed while it was hashed");
+    List<Region> regions = new ArrayList<>(n);
+    for (int r = 0; r < n; r++) {
+      Span s = spans.get(r);
+      regions.add(Region.gop(s.start(), s.frames(), s.leading(), bounds[r + 1], bounds[r + 2] - bounds[r + 1], hashed.spanSha256()[r + 1],
+          hashed.rangeSha256()[r + 1]));
+    }
+    ContentIndex index = new ContentIndex(Region.header(bounds[1], hashed.spanSha256()[0]), regions,
+        Region.trailer(lastEnd, size - lastEnd, hashed.spanSha256()[n + 1]));
+    return new Indexed(index, hashed.fileSha256(), size);
+  }
+
+  /** The regions' video payloads in file order, for {@link ContentHasher}; gives up at the first one out of place. */
+  private static final class Payloads implements ContentHasher.Ranges {
+    private final List<Span> spans;
+    private final long[] payload;
+    private final PacketIndex idx;
+    private final long[] bounds;
+    private int region;
+    private int packet;
+    private long previousEnd;
+    private long start;
+    private long length;
+    volatile boolean gaveUp;
+
+    Payloads(List<Span> spans, long[] payload, PacketIndex idx, long[] bounds) {
+      this.spans = spans;
+      this.payload = payload;
+      this.idx = idx;
+      this.bounds = bounds;
+      this.packet = spans.get(0).firstPacket();
+    }
+
+    @Override
+    public boolean next() {
+      if (gaveUp || packet >= spans.get(spans.size() - 1).endPacket()) return false;
+      while (packet >= spans.get(region).endPacket()) region++;
+      long s = payload[packet];
+      int size = idx.byteSize(packet);
+      if (s < previousEnd || s < bounds[region + 1] || s + size > bounds[region + 2]) {
+        gaveUp = true;
+        return false;
+      }
+      start = s;
+      length = size;
+      previousEnd = s + size;
+      packet++;
+      return true;
+    }
+
+    @Override
+    public long start() {
+      return start;
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public int span() {
+      return region + 1;
     }
   }
 

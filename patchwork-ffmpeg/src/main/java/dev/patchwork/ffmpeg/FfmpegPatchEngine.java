@@ -13,23 +13,30 @@ import java.util.Objects;
  * <h2>How a patch runs</h2>
  * <ol>
  *   <li><b>Checks</b>: the master's size and the regions around every cut against its sidecar (skipped with
- *       {@code force}); the master is probed (packets and random-access points, no decoding) and the plan's cuts are
- *       checked against it; free disk space for a copy of the master beside the output.
+ *       {@code force}); the master is probed (packets and random-access points, no decoding; its audio lengths in the
+ *       same pass, or from the sample table for PCM in MOV/MP4) and the plan's cuts are checked against it; free disk
+ *       space for a copy of the master beside the output.
  *   <li><b>Render</b>: one segment after the other into a temporary directory beside the output. Each is checked
  *       against the master (frame count, codec, picture size, pixel format, rate, a closed start, identical H.264/HEVC
  *       parameter sets, PCM audio at the master's rate and channels) and its video re-wrapped in the master's
- *       container and time base.
+ *       container and time base. Meanwhile the master's side of the later checks runs: its decode of every seam, and
+ *       the SHA-256 of its PCM samples over each segment. Rendered audio that is the master's own (a picture-only
+ *       change) is left out, so that the master's audio is copied rather than assembled again.
  *   <li><b>Splice</b>: one ffmpeg run over an ffconcat script (see {@code Splicer}); open-GOP seams get a bridge
  *       (leading pictures dropped; HEVC CRA retyped to BLA; MPEG-2 GOP header and temporal references fixed).
- *   <li><b>Verify</b>: frame count, frame rate, start timecode, audio; every kept GOP's packets hashed against the
- *       sidecar; every re-rendered segment and a GOP either side decoded without errors and compared with the master
- *       and the rendered segment. A failure throws {@link dev.patchwork.VerificationException}.
- *   <li><b>Publish</b>: the output is re-indexed in one pass, forced to disk and renamed into place; then its sidecar
- *       (the master's, with the new content index and a history entry) is written atomically. If the sidecar cannot be
- *       written the output is removed again.
+ *   <li><b>Verify</b>: frame count, frame rate, start timecode, audio lengths; the re-rendered segments' packets
+ *       against the rendered files; every re-rendered segment and a GOP either side decoded without errors and their
+ *       kept frames compared with the master's decode; every kept GOP's packets hashed against the sidecar. The
+ *       output is probed once; its seams decode while it is probed and hashed. A failure throws
+ *       {@link dev.patchwork.VerificationException}.
+ *   <li><b>Publish</b>: the output's content index comes from the same pass that hashed its kept GOPs (the whole
+ *       file, each region and each region's video payloads, three SHA-256 digests on threads of their own); the output
+ *       is forced to disk and renamed into place; then its sidecar (the master's, with the new content index and a
+ *       history entry) is written atomically. If the sidecar cannot be written the output is removed again.
  * </ol>
- * Temporary files are removed on every exit path. An interrupt stops ffmpeg and ends in a
- * {@link dev.patchwork.CancelledException}.
+ * Temporary files are removed on every exit path and nothing started in the background outlives the patch. An
+ * interrupt stops ffmpeg and ends in a {@link dev.patchwork.CancelledException}. {@link PatchResult#phases()} gives
+ * the wall time of each step.
  *
  * <h2>Codecs and containers</h2>
  * H.264 (closed GOPs: IDR key frames), HEVC (IDR or CRA with RASL pictures, x265's default), MPEG-2 (open or closed

@@ -651,8 +651,11 @@ public final class FfmpegRenderer implements Renderer {
     void verify(Path temp) {
       String what = "the rendered segment " + segment;
       MediaProbe probe;
+      FfprobeProber.Probed probed;
       try {
-        probe = new FfprobeProber(tools).probeMedia(temp);
+        // with the audio's length and the video's extradata from the same ffprobe runs
+        probed = new FfprobeProber(tools).probe(temp, !audio.isEmpty());
+        probe = probed.media();
       } catch (ValidationException | UnsupportedMasterException e) {
         throw new PatchworkException(what + " is not usable: " + e.getMessage(), e);
       }
@@ -696,28 +699,20 @@ public final class FfmpegRenderer implements Renderer {
       }
       if (!audio.isEmpty()) {
         long expected = PcmSamples.count(segment.start(), segment.endExclusive(), rate, sampleRate);
-        long actual = audioSamples(temp, sidecar.audio().get(0).channels());
+        long actual = probe.audioStreams().isEmpty() ? 0
+            : probed.audio().get(0).bytes() / ((long) sidecar.audio().get(0).channels() * bytesPerSample());
         if (actual != expected) throw new PatchworkException(what + " has " + actual + " audio samples; expected " + expected);
       }
       if (encoding.codec().equals("h264") || encoding.codec().equals("hevc")) {
         boolean hevc = encoding.codec().equals("hevc");
         List<String> m = ParameterSets.of(extradata(master.path(), master.video().index()), hevc);
-        if (!m.isEmpty() && !m.equals(ParameterSets.of(extradata(temp, 0), hevc))) {
+        byte[] own = probed.videoExtradata() != null ? probed.videoExtradata() : extradata(temp, 0);
+        if (!m.isEmpty() && !m.equals(ParameterSets.of(own, hevc))) {
           log.warn("{}: the segment's parameter sets differ from the master's; the splice must carry them in-band", what);
         }
       }
     }
 
-    private long audioSamples(Path file, int channels) {
-      List<String> argv = List.of(tools.ffprobe().toString(), "-v", "error", "-select_streams", "a:0", "-show_entries", "packet=size",
-          "-of", "csv=p=0", file.toString());
-      long[] bytes = {0};
-      ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).onStdoutLine(line -> {
-        String t = line.strip();
-        if (!t.isEmpty()) bytes[0] += Long.parseLong(t.split(",")[0]);
-      }).run();
-      return bytes[0] / ((long) channels * bytesPerSample());
-    }
   }
 
   // ---------------------------------------------------------------------------------------------------------

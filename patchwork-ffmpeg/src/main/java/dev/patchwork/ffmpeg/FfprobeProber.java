@@ -94,6 +94,30 @@ public final class FfprobeProber implements MediaProber {
    * @throws ToolFailedException        if ffprobe or ffmpeg failed otherwise
    */
   public MediaProbe probeMedia(Path media) {
+    return probe(media, false).media();
+  }
+
+  /**
+   * What {@link #probeMedia} learns, with what only the patch engine needs besides.
+   *
+   * @param media          the probe
+   * @param videoExtradata the video stream's codec extradata as read for the random-access analysis (H.264 and HEVC:
+   *                       {@code avcC} / {@code hvcC} or Annex B parameter sets), or {@code null} where none was read
+   * @param audio          when asked for, each audio stream's packet totals, in the order of
+   *                       {@link MediaProbe#audioStreams()}; otherwise empty
+   */
+  record Probed(MediaProbe media, byte[] videoExtradata, List<AudioLength.Totals> audio) {
+    Probed {
+      Objects.requireNonNull(media, "media");
+      audio = List.copyOf(audio);
+    }
+  }
+
+  /**
+   * Probes {@code media} as {@link #probeMedia} does; with {@code audioTotals}, the packets of every audio stream are
+   * totalled in the same ffprobe pass as the video's (so that their lengths need no pass of their own).
+   */
+  Probed probe(Path media, boolean audioTotals) {
     Objects.requireNonNull(media, "media");
     String where = media.toString();
     if (!Files.exists(media)) throw new ValidationException(where, "the file does not exist");
@@ -115,8 +139,21 @@ public final class FfprobeProber implements MediaProber {
     VideoStream video = (VideoStream) stream(videoNode);
     String formatName = text(format, "format_name");
 
-    // 2. the video packets (streamed line by line into primitive arrays)
-    PacketTable table = packets(t, media, video.index());
+    // 2. the video packets (streamed line by line into primitive arrays), and the audio packets' totals if asked for
+    List<AudioStream> audioStreams = streams.stream().filter(AudioStream.class::isInstance).map(AudioStream.class::cast).toList();
+    Map<Integer, AudioLength.Totals> fromHeader = new LinkedHashMap<>();
+    Map<Integer, AudioLength.Counter> counters = new LinkedHashMap<>();
+    if (audioTotals) {
+      for (AudioStream a : audioStreams) {
+        AudioLength.Totals h = pcmTotalsFromHeader(formatName, a, nodeOf(root, a.index()));
+        if (h != null) {
+          fromHeader.put(a.index(), h);
+        } else {
+          counters.put(a.index(), new AudioLength.Counter(a.timeBase()));
+        }
+      }
+    }
+    PacketTable table = packets(t, media, video.index(), counters);
     if (table.count() == 0) throw new ValidationException(where, "the video stream has no packets");
     checkComplete(where, videoNode, table, video);
 
@@ -126,12 +163,14 @@ public final class FfprobeProber implements MediaProber {
     PacketIndex index;
     List<AccessPoint> points;
     boolean intraOnly;
+    byte[] videoExtradata = null;
     if (intraCodec) {
       index = table.toIndex(video.timeBase(), new BitSet());
       points = List.of();
       intraOnly = true;
     } else if (codec != null) {
       byte[] extradata = codec == Codec.MPEG2 ? new byte[0] : extradata(t, media, video.index());
+      if (codec != Codec.MPEG2) videoExtradata = extradata;
       int lengthSize = PictureClassifier.nalLengthSize(codec, extradata);
       RandomAccessAnalysis.Outcome o = RandomAccessAnalysis.analyze(where, codec, table, video.timeBase(),
           needed -> classify(t, media, formatName, video.index(), table, needed, codec, lengthSize));
@@ -150,8 +189,39 @@ public final class FfprobeProber implements MediaProber {
     Timecode start = startTimecode(where, root, video, rate);
 
     Optional<Duration> duration = seconds(text(format, "duration"));
-    return new MediaProbe(media, formatName, text(format, "format_long_name"), duration, number(format, "size"),
+    MediaProbe probe = new MediaProbe(media, formatName, text(format, "format_long_name"), duration, number(format, "size"),
         number(format, "bit_rate"), tags(format), streams, video, rate, index.frameCount(), start, intraOnly, points, index);
+    List<AudioLength.Totals> totals = new ArrayList<>();
+    if (audioTotals) {
+      for (AudioStream a : audioStreams) {
+        AudioLength.Totals h = fromHeader.get(a.index());
+        totals.add(h != null ? h : counters.get(a.index()).totals());
+      }
+    }
+    return new Probed(probe, videoExtradata, totals);
+  }
+
+  /**
+   * The packet totals of a PCM stream in MOV/MP4 from the container's sample table, as ffprobe reports it: there
+   * {@code nb_frames} counts the samples (per channel) the table holds, from which ffprobe's packet sizes come too, so
+   * no pass over the packets is needed. Null for other codecs and containers.
+   */
+  private static AudioLength.Totals pcmTotalsFromHeader(String formatName, AudioStream a, JsonNode node) {
+    int bytes = AudioLength.pcmBytes(a.codecName());
+    long samples = number(node, "nb_frames");
+    if (FilePackets.layoutOf(formatName) != FilePackets.Layout.MOV || bytes == 0 || a.channels() <= 0 || samples < 0) return null;
+    long start = number(node, "start_pts");
+    long duration = number(node, "duration_ts");
+    long first = start < 0 && !text(node, "start_pts").startsWith("-") ? PacketIndex.ABSENT : start;
+    long end = (first == PacketIndex.ABSENT ? 0 : first) + Math.max(0, duration);
+    return new AudioLength.Totals(a.timeBase(), end, Math.multiplyExact(samples, (long) bytes * a.channels()), first);
+  }
+
+  private static JsonNode nodeOf(JsonNode root, int index) {
+    for (JsonNode s : root.path("streams")) {
+      if (s.path("index").asInt(-1) == index) return s;
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   // --- ffprobe runs ---------------------------------------------------------------------------------------
@@ -186,12 +256,36 @@ public final class FfprobeProber implements MediaProber {
   }
 
   static PacketTable packets(FfmpegTools t, Path media, int streamIndex) {
+    return packets(t, media, streamIndex, Map.of());
+  }
+
+  /**
+   * The video stream's packets; with {@code audio} counters (by stream index), those audio streams' packets are
+   * counted in the same pass.
+   */
+  static PacketTable packets(FfmpegTools t, Path media, int streamIndex, Map<Integer, AudioLength.Counter> audio) {
     PacketTable table = new PacketTable(media.toString());
-    List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", Integer.toString(streamIndex),
-        "-show_entries", "packet=pts,dts,duration,size,pos,flags", "-of", "compact=p=0:nk=0", media.toString());
+    List<String> argv = new ArrayList<>(List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner"));
+    java.util.function.Consumer<String> sink;
+    if (audio.isEmpty()) {
+      argv.addAll(List.of("-select_streams", Integer.toString(streamIndex), "-show_entries", "packet=pts,dts,duration,size,pos,flags"));
+      sink = table::accept;
+    } else {
+      argv.addAll(List.of("-show_entries", "packet=stream_index,pts,dts,duration,size,pos,flags"));
+      sink = line -> {
+        int stream = streamIndexOf(line);
+        if (stream == streamIndex) {
+          table.accept(line);
+        } else {
+          AudioLength.Counter c = audio.get(stream);
+          if (c != null) c.accept(line);
+        }
+      };
+    }
+    argv.addAll(List.of("-of", "compact=p=0:nk=0", media.toString()));
     ProcessRunner.Result r;
     try {
-      r = ProcessRunner.command(argv).environment(t.environment()).onStdoutLine(table::accept).quitOnCancel(false).run();
+      r = ProcessRunner.command(argv).environment(t.environment()).onStdoutLine(sink).quitOnCancel(false).run();
     } catch (ToolFailedException e) {
       throw new ValidationException(media.toString(), "ffprobe cannot read the video packets: "
           + e.stderrTail().lines().reduce((a, b) -> b).orElse("exit code " + e.exitCode()), e);
@@ -201,6 +295,19 @@ public final class FfprobeProber implements MediaProber {
       throw new ValidationException(media.toString(), "the file is damaged or truncated; ffprobe reports: " + String.join(" / ", lines));
     }
     return table;
+  }
+
+  /** The {@code stream_index=} field of a compact packet line, or -1. */
+  static int streamIndexOf(String line) {
+    int at = line.startsWith("stream_index=") ? 0 : line.indexOf("|stream_index=");
+    if (at < 0) return -1;
+    int from = line.indexOf('=', at) + 1;
+    int to = line.indexOf('|', from);
+    try {
+      return Integer.parseInt(line, from, to < 0 ? line.length() : to, 10);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static Map<Integer, Picture> classify(FfmpegTools t, Path media, String formatName, int streamIndex,

@@ -53,6 +53,24 @@ final class Hashing {
     }
   }
 
+  /**
+   * SHA-256 of the payloads of video packets {@code [from, to)} (decode order) of a probed file, read where the
+   * container stores them, as 64 lowercase hex digits; empty if a payload cannot be located in the file.
+   */
+  static java.util.Optional<String> payloadSha256(java.nio.file.Path file, String formatName, PacketIndex index, int from, int to)
+      throws IOException {
+    MessageDigest d = sha256();
+    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+    try (FilePackets packets = new FilePackets(file, formatName); FileChannel ch = FileChannel.open(file)) {
+      for (int i = from; i < to; i++) {
+        long start = packets.payloadStart(index.position(i), index.byteSize(i));
+        if (start < 0) return java.util.Optional.empty();
+        update(ch, start, index.byteSize(i), buf, d);
+      }
+    }
+    return java.util.Optional.of(hex(d));
+  }
+
   /** SHA-256 of bytes {@code [offset, offset + length)}, as 64 lowercase hex digits. */
   static String sha256(FileChannel ch, long offset, long length) throws IOException {
     MessageDigest d = sha256();

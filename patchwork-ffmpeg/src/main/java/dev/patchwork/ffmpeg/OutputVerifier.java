@@ -1,7 +1,6 @@
 package dev.patchwork.ffmpeg;
 
 import dev.patchwork.PatchListener;
-import dev.patchwork.PatchResult;
 import dev.patchwork.PatchworkException;
 import dev.patchwork.ToolFailedException;
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
@@ -9,35 +8,59 @@ import dev.patchwork.plan.PatchPlan;
 import dev.patchwork.plan.Segment;
 import dev.patchwork.sidecar.Region;
 import dev.patchwork.sidecar.Sidecar;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Checks a spliced output before it is published, with evidence independent of the splice's own bookkeeping:
  * <ol>
- *   <li>the output, probed afresh, has the master's frame count, frame rate (every frame's timestamp on the constant
- *       grid), start timecode and audio streams, and each audio stream lasts as long as the master's;
- *   <li>every kept GOP of the master that was not bridged is in the output with its video packets unchanged: the
- *       SHA-256 of the output region's packet payloads equals the sidecar's {@code video_sha256} (no decoding);
- *   <li>every re-rendered segment and one GOP either side decode without a single error, the kept frames there
- *       decode to exactly the master's pictures (frame MD5s of both decodes), and the re-rendered frames to the
- *       rendered segment's own pictures.
+ *   <li>{@link #checkStream}: the output, probed afresh, has the master's frame count, frame rate (every frame's
+ *       timestamp on the constant grid), start timecode and audio streams, and each audio stream lasts as long as the
+ *       master's (PCM: to the sample);
+ *   <li>{@link #checkRenderedPackets}: the video packets of every re-rendered segment in the output are the rendered
+ *       segment's, byte for byte (SHA-256 of their payloads as the output file stores them);
+ *   <li>{@link #checkSeams}: every re-rendered segment and one GOP either side ({@link #windows}) decode without a
+ *       single error, and the kept frames there decode to exactly the master's pictures (per-frame hashes of both
+ *       decodes, the master's taken with {@link #referenceDecodes} — which needs no output, so it may run while the
+ *       segments render);
+ *   <li>{@link #checkKeptGops}: every kept GOP of the master that was not bridged is in the output with its video
+ *       packets unchanged: the SHA-256 of the output region's packet payloads equals the sidecar's {@code video_sha256}
+ *       (no decoding).
  * </ol>
+ * Decoded frames are compared by 128-bit MurmurHash3 ({@code -f framehash -hash murmur3}): the pictures of two decodes
+ * are equal or not whatever the hash; MD5 cost twice the decoding itself at 1080p. Re-rendered frames are compared by
+ * their packets rather than by a decode of the segment on its own: a segment starts with a closed random-access point,
+ * so identical packets, decoded cleanly in the output, are identical pictures.
  */
 final class OutputVerifier {
 
+  /** The frames decoded around one re-rendered segment: {@code [first, end)}, starting at a random-access point. */
+  record Window(Segment segment, long first, long end) {
+    long frames() {
+      return end - first;
+    }
+  }
+
+  /** Decoded frame hashes (in display order) and any errors ffmpeg reported. */
+  record Decode(List<String> hashes, List<String> errors) {}
+
+  /** What {@link #checkSeams} counted. */
+  record SeamCounts(long decoded, long matched) {}
+
   private final FfmpegTools tools;
-  private final MediaProbe master;
+  private final FfprobeProber.Probed master;
   private final Sidecar sidecar;
   private final PatchPlan plan;
   private final PatchListener listener;
 
-  OutputVerifier(FfmpegTools tools, MediaProbe master, Sidecar sidecar, PatchPlan plan, PatchListener listener) {
+  OutputVerifier(FfmpegTools tools, FfprobeProber.Probed master, Sidecar sidecar, PatchPlan plan, PatchListener listener) {
     this.tools = tools;
     this.master = master;
     this.sidecar = sidecar;
@@ -46,24 +69,136 @@ final class OutputVerifier {
   }
 
   /**
-   * @return the counts for {@link PatchResult.Verification}; findings go to {@code findings}
+   * The decode windows: for each RENDER segment, from the random-access point of the master's GOP before it to the end
+   * of the GOP after it (from the sidecar's regions, which the output keeps around every seam).
    */
-  PatchResult.Verification verify(MediaProbe output, List<Region> outputRegions, Set<Long> bridged,
-      Map<Segment, RenderedSegment> rendered, List<String> findings) {
-    // 1. the whole stream
-    if (output.frameCount() != master.frameCount()) {
-      findings.add("the output has " + output.frameCount() + " frames, the master " + master.frameCount());
+  List<Window> windows() {
+    long n = master.media().frameCount();
+    List<Window> out = new ArrayList<>();
+    for (Segment s : plan.renderSegments()) {
+      long first = s.start() == 0 ? 0 : regionOf(sidecar.content().regions(), s.start() - 1).randomAccessFrame();
+      long end;
+      if (s.endExclusive() == n) {
+        end = n;
+      } else {
+        Region after = regionOf(sidecar.content().regions(), s.endExclusive());
+        end = after.start() + after.frames();
+      }
+      out.add(new Window(s, first, end));
     }
-    if (!output.frameRate().equals(master.frameRate())) {
-      findings.add("the output runs at " + output.frameRate() + " fps, the master at " + master.frameRate());
+    return out;
+  }
+
+  /** The master's own decode of every window. */
+  List<Decode> referenceDecodes(List<Window> windows) {
+    List<Decode> out = new ArrayList<>();
+    for (Window w : windows) out.add(decode(master.media().path(), master.media().packets(), w.first(), w.frames()));
+    return out;
+  }
+
+  /**
+   * The output's decode of every window, started before the output is probed: it seeks to where the master has the
+   * window's first frame (the output keeps the master's timestamps; were they moved, the decode would start elsewhere
+   * and its frames fail the comparison).
+   */
+  List<Decode> outputDecodes(Path output, List<Window> windows) {
+    List<Decode> out = new ArrayList<>();
+    for (Window w : windows) out.add(decode(output, master.media().packets(), w.first(), w.frames()));
+    return out;
+  }
+
+  /** 1. Frame count, rate, start timecode and audio of the output; false if it failed (the rest need not be checked). */
+  boolean checkStream(FfprobeProber.Probed output, List<String> findings) {
+    MediaProbe out = output.media();
+    MediaProbe m = master.media();
+    int before = findings.size();
+    if (out.frameCount() != m.frameCount()) {
+      findings.add("the output has " + out.frameCount() + " frames, the master " + m.frameCount());
     }
-    if (!output.startTimecode().equals(sidecar.master().startTimecode())) {
-      findings.add("the output starts at timecode " + output.startTimecode() + ", the master at " + sidecar.master().startTimecode());
+    if (!out.frameRate().equals(m.frameRate())) {
+      findings.add("the output runs at " + out.frameRate() + " fps, the master at " + m.frameRate());
+    }
+    if (!out.startTimecode().equals(sidecar.master().startTimecode())) {
+      findings.add("the output starts at timecode " + out.startTimecode() + ", the master at " + sidecar.master().startTimecode());
     }
     checkAudio(output, findings);
-    if (!findings.isEmpty()) return new PatchResult.Verification(output.frameCount(), 0, 0, 0);
+    return findings.size() == before;
+  }
 
-    // 2. kept GOPs, by their packets
+  /** 2. The re-rendered segments' packets in the output are the segments' own. */
+  void checkRenderedPackets(MediaProbe output, Map<Segment, RenderedSegment> rendered, List<String> findings) {
+    PacketIndex idx = output.packets();
+    for (Segment s : plan.renderSegments()) {
+      RenderedSegment r = rendered.get(s);
+      int first = idx.packetOf(s.start());
+      int end = first + r.packets();
+      Optional<String> sha = Optional.empty();
+      if (r.videoSha256() != null && end <= idx.packetCount()) {
+        try {
+          sha = Hashing.payloadSha256(output.path(), output.formatName(), idx, first, end);
+        } catch (IOException e) {
+          throw new PatchworkException("cannot read " + output.path() + ": " + e, e);
+        }
+      }
+      if (sha.isPresent()) {
+        if (!sha.get().equals(r.videoSha256())) {
+          findings.add("the re-rendered frames " + s.start() + "-" + (s.endExclusive() - 1) + " (" + sidecar.timecodeAt(s.start())
+              + ") are not the rendered segment's packets in the output");
+        }
+      } else {
+        checkRenderedByDecoding(output, s, r, findings); // a container whose packets cannot be located in the file
+      }
+    }
+  }
+
+  /** Where the packets cannot be read from the files: the output's decode of the segment against the segment's own. */
+  private void checkRenderedByDecoding(MediaProbe output, Segment s, RenderedSegment r, List<String> findings) {
+    Decode out = decode(output.path(), output.packets(), s.start(), s.frames());
+    Decode own = decodeAll(r.video());
+    if (!out.hashes().equals(own.hashes())) {
+      findings.add("the re-rendered frames " + s.start() + "-" + (s.endExclusive() - 1) + " (" + sidecar.timecodeAt(s.start())
+          + ") decode differently from the rendered segment");
+    }
+  }
+
+  /**
+   * 3. Each window of the output decodes without errors beyond the master's own, to the right number of frames, and
+   * its kept frames to the master's pictures.
+   */
+  SeamCounts checkSeams(List<Window> windows, List<Decode> outputs, List<Decode> reference, List<String> findings) {
+    long decoded = 0;
+    long matched = 0;
+    for (int k = 0; k < windows.size(); k++) {
+      Window w = windows.get(k);
+      Segment s = w.segment();
+      Decode out = outputs.get(k);
+      Decode ref = reference.get(k);
+      decoded += out.hashes().size();
+      List<String> errors = beyond(out.errors(), ref.errors());
+      if (!errors.isEmpty()) {
+        findings.add(String.format(Locale.ROOT, "decoding frames %d-%d of the output reported errors: %s", w.first(), w.end() - 1,
+            String.join(" / ", errors.subList(0, Math.min(3, errors.size())))));
+      }
+      if (out.hashes().size() != w.frames()) {
+        findings.add("decoding frames " + w.first() + "-" + (w.end() - 1) + " of the output gave " + out.hashes().size()
+            + " pictures, not " + w.frames());
+        continue;
+      }
+      for (long f = w.first(); f < w.end(); f++) {
+        if (f >= s.start() && f < s.endExclusive()) continue;
+        int i = (int) (f - w.first());
+        if (i < ref.hashes().size() && ref.hashes().get(i).equals(out.hashes().get(i))) {
+          matched++;
+        } else {
+          findings.add("kept frame " + f + " (" + sidecar.timecodeAt(f) + ") decodes differently from the master's");
+        }
+      }
+    }
+    return new SeamCounts(decoded, matched);
+  }
+
+  /** 4. Kept GOPs, by their packets; returns how many matched. */
+  long checkKeptGops(List<Region> outputRegions, Set<Long> bridged, List<String> findings) {
     listener.message("verifying kept GOPs");
     Map<Long, Region> byStart = new HashMap<>();
     for (Region r : outputRegions) byStart.put(r.start(), r);
@@ -79,53 +214,7 @@ final class OutputVerifier {
         keptIdentical++;
       }
     }
-
-    // 3. re-rendered segments and their seams, decoded
-    listener.message("verifying seams");
-    long decoded = 0;
-    long seamMatched = 0;
-    for (Segment s : plan.renderSegments()) {
-      long w0 = s.start() == 0 ? 0 : regionOf(outputRegions, s.start() - 1).randomAccessFrame();
-      long w1;
-      if (s.endExclusive() == master.frameCount()) {
-        w1 = s.endExclusive();
-      } else {
-        Region after = regionOf(outputRegions, s.endExclusive());
-        w1 = after.start() + after.frames();
-      }
-      Decode out = decode(output, w0, w1 - w0);
-      Decode ref = decode(master, w0, w1 - w0);
-      decoded += out.md5s().size();
-      List<String> errors = beyond(out.errors(), ref.errors());
-      if (!errors.isEmpty()) {
-        findings.add(String.format(Locale.ROOT, "decoding frames %d-%d of the output reported errors: %s", w0, w1 - 1,
-            String.join(" / ", errors.subList(0, Math.min(3, errors.size())))));
-      }
-      if (out.md5s().size() != w1 - w0) {
-        findings.add("decoding frames " + w0 + "-" + (w1 - 1) + " of the output gave " + out.md5s().size() + " pictures, not " + (w1 - w0));
-        continue;
-      }
-      for (long f = w0; f < w1; f++) {
-        if (f >= s.start() && f < s.endExclusive()) continue;
-        int i = (int) (f - w0);
-        if (i < ref.md5s().size() && ref.md5s().get(i).equals(out.md5s().get(i))) {
-          seamMatched++;
-        } else {
-          findings.add("kept frame " + f + " (" + sidecar.timecodeAt(f) + ") decodes differently from the master's");
-        }
-      }
-      RenderedSegment r = rendered.get(s);
-      Decode own = decodeAll(r.video());
-      for (long f = s.start(); f < s.endExclusive(); f++) {
-        int i = (int) (f - s.start());
-        int j = (int) (f - w0);
-        if (i >= own.md5s().size() || !own.md5s().get(i).equals(out.md5s().get(j))) {
-          findings.add("re-rendered frame " + f + " (" + sidecar.timecodeAt(f) + ") decodes differently from the rendered segment");
-          break;
-        }
-      }
-    }
-    return new PatchResult.Verification(output.frameCount(), keptIdentical, decoded, seamMatched);
+    return keptIdentical;
   }
 
   /**
@@ -157,12 +246,12 @@ final class OutputVerifier {
     for (Region r : regions) {
       if (r.start() <= frame && frame < r.start() + r.frames()) return r;
     }
-    throw new PatchworkException("no GOP of the output holds frame " + frame);
+    throw new PatchworkException("no GOP of the master holds frame " + frame);
   }
 
-  private void checkAudio(MediaProbe output, List<String> findings) {
-    List<AudioStream> ma = master.audioStreams();
-    List<AudioStream> oa = output.audioStreams();
+  private void checkAudio(FfprobeProber.Probed output, List<String> findings) {
+    List<AudioStream> ma = master.media().audioStreams();
+    List<AudioStream> oa = output.media().audioStreams();
     if (ma.size() != oa.size()) {
       findings.add("the output has " + oa.size() + " audio streams, the master " + ma.size());
       return;
@@ -175,15 +264,17 @@ final class OutputVerifier {
             + m.codecName() + " " + m.sampleRate() + " Hz " + m.channels() + " ch in the master");
         continue;
       }
+      AudioLength.Totals mt = totals(master, i);
+      AudioLength.Totals ot = totals(output, i);
       if (AudioLength.pcmBytes(m.codecName()) > 0) {
-        long ms = AudioLength.samples(tools, master.path(), i, m);
-        long os = AudioLength.samples(tools, output.path(), i, o);
+        long ms = AudioLength.samples(mt, m);
+        long os = AudioLength.samples(ot, o);
         if (ms != os) findings.add("audio stream " + i + " has " + os + " samples in the output, " + ms + " in the master");
         continue;
       }
       // a re-encoded track must end within one 1024-sample frame of the master's
-      long me = AudioLength.endMicros(tools, master.path(), i);
-      long oe = AudioLength.endMicros(tools, output.path(), i);
+      long me = AudioLength.endMicros(mt);
+      long oe = AudioLength.endMicros(ot);
       long tolerance = 1024L * SpliceTime.MICROS / m.sampleRate() + 1000;
       if (Math.abs(me - oe) > tolerance) {
         findings.add(String.format(Locale.ROOT, "audio stream %d ends at %s s in the output, at %s s in the master", i,
@@ -192,35 +283,41 @@ final class OutputVerifier {
     }
   }
 
-  /** Decoded frame MD5s and any errors ffmpeg reported. */
-  record Decode(List<String> md5s, List<String> errors) {}
+  /** Audio stream {@code i}'s packet totals: from the probe's own pass when it took them, else one pass of its own. */
+  private AudioLength.Totals totals(FfprobeProber.Probed p, int i) {
+    if (i < p.audio().size()) return p.audio().get(i);
+    return AudioLength.totals(tools, p.media().path(), i);
+  }
 
-  /** Decodes {@code frames} frames of {@code media} from frame {@code first} (a random-access point). */
-  private Decode decode(MediaProbe media, long first, long frames) {
-    PacketIndex idx = media.packets();
+  /**
+   * Decodes {@code frames} frames of {@code media} from frame {@code first} (a random-access point), seeking to that
+   * frame's timestamp in {@code times}.
+   */
+  private Decode decode(Path media, PacketIndex times, long first, long frames) {
     List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error"));
     if (first > 0) {
-      long pts = idx.pts(idx.packetOf(first));
-      argv.addAll(List.of("-seek_timestamp", "1", "-ss", SpliceTime.seconds(SpliceTime.floorMicros(pts, idx.timeBase()))));
+      long pts = times.pts(times.packetOf(first));
+      argv.addAll(List.of("-seek_timestamp", "1", "-ss", SpliceTime.seconds(SpliceTime.floorMicros(pts, times.timeBase()))));
     }
-    argv.addAll(List.of("-i", media.path().toString(), "-map", "0:v:0", "-frames:v", Long.toString(frames), "-f", "framemd5", "pipe:1"));
+    argv.addAll(List.of("-i", media.toString(), "-map", "0:v:0", "-frames:v", Long.toString(frames), "-f", "framehash",
+        "-hash", "murmur3", "pipe:1"));
     return run(argv);
   }
 
   private Decode decodeAll(Path media) {
     return run(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-i", media.toString(), "-map", "0:v:0",
-        "-f", "framemd5", "pipe:1"));
+        "-f", "framehash", "-hash", "murmur3", "pipe:1"));
   }
 
   private Decode run(List<String> argv) {
-    List<String> md5s = new ArrayList<>();
+    List<String> hashes = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     try {
       ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false)
           .onStdoutLine(line -> {
             if (line.startsWith("#") || line.isBlank()) return;
             int comma = line.lastIndexOf(',');
-            md5s.add(line.substring(comma + 1).strip());
+            hashes.add(line.substring(comma + 1).strip());
           })
           .onStderrLine(line -> {
             if (!line.isBlank()) errors.add(line.strip());
@@ -229,6 +326,6 @@ final class OutputVerifier {
     } catch (ToolFailedException e) {
       errors.add(e.getMessage());
     }
-    return new Decode(md5s, errors);
+    return new Decode(hashes, errors);
   }
 }

@@ -32,6 +32,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,18 +63,37 @@ final class PatchRun {
 
   PatchResult run() {
     long started = System.nanoTime();
-    checkOutput();
-    checkMaster();
+    PhaseTimes phases = new PhaseTimes();
+    phases.time(PatchResult.Phase.CHECK, () -> {
+      checkOutput();
+      checkMaster();
+    });
     cancelPoint();
     listener.message("probing " + job.master().getFileName());
-    MediaProbe master = new FfprobeProber(tools).probeMedia(job.master());
+    long t = System.nanoTime();
+    FfprobeProber.Probed probed = new FfprobeProber(tools).probe(job.master(), true);
+    MediaProbe master = probed.media();
     SpliceContainer container = SpliceContainer.of(job.master(), master.formatName());
     checkProbeAgainstSidecar(master);
     MasterTimeline timeline = new MasterTimeline(master);
     timeline.checkPlan(plan, container);
-    checkDiskSpace();
+    phases.add(PatchResult.Phase.PROBE, System.nanoTime() - t);
+    phases.time(PatchResult.Phase.CHECK, this::checkDiskSpace);
 
-    try (Workspace ws = Workspace.besides(job.output())) {
+    try (Workspace ws = Workspace.besides(job.output()); Background background = new Background()) {
+      // the master's side of the seam check needs no output: it decodes while the segments render (measured: x264
+      // leaves about one of two cores idle on a GOP; run during the splice instead, it saved no more)
+      OutputVerifier verifier = new OutputVerifier(tools, probed, job.sidecar(), plan, listener);
+      List<OutputVerifier.Window> windows = verifier.windows();
+      Future<List<OutputVerifier.Decode>> reference = background.submit(
+          () -> phases.time(PatchResult.Phase.VERIFY, () -> verifier.referenceDecodes(windows)));
+      // and so can the master's side of the check whether the rendered audio is the master's own
+      List<SameAudio.Span> audioSpans = SameAudio.comparable(master)
+          ? SameAudio.spans(plan.renderSegments(), master, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)))
+          : List.of();
+      Future<List<String>> masterAudio = background.submit(() -> phases.time(PatchResult.Phase.RENDER,
+          () -> audioSpans.stream().map(a -> SameAudio.master(tools, master, probed.audio().get(0), a)).toList()));
+
       String ext = extension(job.master());
       Map<Segment, RenderedSegment> rendered = new LinkedHashMap<>();
       Map<Segment, Duration> renderTimes = new HashMap<>();
@@ -77,7 +102,7 @@ final class PatchRun {
         cancelPoint();
         Path file = ws.file("render-" + n + ".mkv");
         listener.segmentStarted(s);
-        long t = System.nanoTime();
+        t = System.nanoTime();
         job.renderer().render(new Renderer.Request(job.master(), job.sidecar(), s, file, listener));
         renderTimes.put(s, Duration.ofNanos(System.nanoTime() - t));
         listener.segmentFinished(s);
@@ -85,38 +110,125 @@ final class PatchRun {
         if (!Files.isRegularFile(file)) {
           throw new PatchworkException("the renderer '" + job.renderer().name() + "' wrote no file for " + s);
         }
-        rendered.put(s, RenderedSegment.prepare(tools, master, container, s, file, ws.file("segment-" + n + "." + ext)));
+        rendered.put(s, RenderedSegment.prepare(tools, probed, container, s, file, ws.file("segment-" + n + "." + ext)));
+        phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
         n++;
       }
+      t = System.nanoTime();
+      keepMastersOwnAudio(master, rendered, audioSpans, Background.get(masterAudio));
+      phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
 
       cancelPoint();
       listener.message("splicing");
       Path temp = ws.file("output." + ext);
-      Splicer.Output spliced = new Splicer(tools, timeline, container, ws).splice(plan, rendered, temp, listener);
+      AudioLength.Totals firstAudio = probed.audio().isEmpty() ? null : probed.audio().get(0);
+      Splicer.Output spliced = phases.time(PatchResult.Phase.SPLICE,
+          () -> new Splicer(tools, timeline, container, ws, firstAudio).splice(plan, rendered, temp, listener));
 
       cancelPoint();
       listener.message("verifying the output");
-      MediaProbe out;
+      t = System.nanoTime();
+      // the seams decode while the output is probed and hashed
+      Future<List<OutputVerifier.Decode>> decodes = background.submit(() -> verifier.outputDecodes(temp, windows));
+      FfprobeProber.Probed out;
       try {
-        out = new FfprobeProber(tools).probeMedia(temp);
+        out = new FfprobeProber(tools).probe(temp, true);
       } catch (ValidationException | UnsupportedMasterException e) {
         throw new VerificationException("the patched output failed verification; nothing was published",
             List.of("probing the output: " + e.getMessage()));
       }
-      ContentIndexer.Indexed indexed = ContentIndexer.index(out, runStarts());
       List<String> findings = new ArrayList<>();
-      PatchResult.Verification verification = new OutputVerifier(tools, master, job.sidecar(), plan, listener)
-          .verify(out, indexed.index().regions(), spliced.bridgedFrames(), rendered, findings);
+      if (!verifier.checkStream(out, findings)) {
+        throw new VerificationException("the patched output failed verification; nothing was published", findings);
+      }
+      // the output's content index (its hashes, and the kept GOPs' evidence) is read while its seams decode (3 workers)
+      Future<ContentIndexer.Indexed> indexing = background.submit(
+          () -> phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out.media(), runStarts())));
+      verifier.checkRenderedPackets(out.media(), rendered, findings);
+      listener.message("verifying seams");
+      OutputVerifier.SeamCounts seams = verifier.checkSeams(windows, Background.get(decodes), Background.get(reference), findings);
+      ContentIndexer.Indexed indexed = Background.get(indexing);
+      long kept = verifier.checkKeptGops(indexed.index().regions(), spliced.bridgedFrames(), findings);
+      phases.add(PatchResult.Phase.VERIFY, System.nanoTime() - t);
       if (!findings.isEmpty()) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);
       }
+      PatchResult.Verification verification = new PatchResult.Verification(out.media().frameCount(), kept, seams.decoded(),
+          seams.matched());
 
       cancelPoint();
-      Sidecar sidecar = outputSidecar(indexed);
-      publish(temp, sidecar);
+      phases.time(PatchResult.Phase.PUBLISH, () -> publish(temp, outputSidecar(indexed)));
       listener.message("published " + job.output().getFileName());
-      return new PatchResult(job.output(), job.outputSidecar(), plan, stats(out, renderTimes), verification,
-          Duration.ofNanos(System.nanoTime() - started));
+      return new PatchResult(job.output(), job.outputSidecar(), plan, stats(out.media(), renderTimes), verification,
+          Duration.ofNanos(System.nanoTime() - started), phases.list());
+    }
+  }
+
+  /**
+   * Drops the audio of rendered segments that bring exactly the master's own samples (a picture-only change), so that
+   * the splice copies the master's audio instead of assembling it again; where every segment's audio is the master's,
+   * the audio streams are copied bit for bit.
+   */
+  private void keepMastersOwnAudio(MediaProbe master, Map<Segment, RenderedSegment> rendered, List<SameAudio.Span> spans, List<String> masterHashes) {
+    for (int i = 0; i < spans.size(); i++) {
+      SameAudio.Span span = spans.get(i);
+      RenderedSegment r = rendered.get(span.segment());
+      if (!r.hasAudio()) continue;
+      boolean same = span.count() == 0
+          || SameAudio.rendered(tools, master, r.rendered(), span).equals(masterHashes.get(i));
+      if (same) {
+        log.debug("the audio rendered for {} is the master's own; the master's audio is kept there", span.segment());
+        rendered.put(span.segment(), r.withoutAudio());
+      }
+    }
+  }
+
+  /**
+   * Work that runs beside the patch's own thread (the master's reference decodes, hashing the output). Closing it
+   * interrupts what still runs (stopping its ffmpeg) and waits for it, so nothing outlives the patch.
+   */
+  private static final class Background implements AutoCloseable {
+    private final ExecutorService executor = Executors.newFixedThreadPool(3, r -> {
+      Thread thread = new Thread(r, "patchwork-patch-background");
+      thread.setDaemon(true);
+      return thread;
+    });
+
+    <T> Future<T> submit(Callable<T> task) {
+      return executor.submit(task);
+    }
+
+    /** The task's result; its exception rethrown as it was thrown. */
+    static <T> T get(Future<T> future) {
+      try {
+        return future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancelledException("the patch was cancelled");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) throw re;
+        if (cause instanceof Error er) throw er;
+        throw new PatchworkException(String.valueOf(cause.getMessage()), cause);
+      }
+    }
+
+    @Override
+    public void close() {
+      executor.shutdownNow();
+      boolean interrupted = Thread.interrupted();
+      try {
+        while (true) {
+          try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) log.warn("background work of the patch did not stop within 30 s");
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        if (interrupted) Thread.currentThread().interrupt();
+      }
     }
   }
 

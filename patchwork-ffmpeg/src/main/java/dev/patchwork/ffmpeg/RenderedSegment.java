@@ -21,8 +21,10 @@ import java.util.Objects;
  * @param audio    the rendered file's audio stream, or null if it has none
  * @param packets  video packets in {@code video}
  * @param bytes    video bytes in {@code video}
+ * @param videoSha256 SHA-256 of the video packets' payloads in {@code video}, in decode order (read from the file), or
+ *                 null where the container does not let them be located
  */
-record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream audio, int packets, long bytes) {
+record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream audio, int packets, long bytes, String videoSha256) {
 
   RenderedSegment {
     Objects.requireNonNull(segment, "segment");
@@ -34,14 +36,20 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     return audio != null;
   }
 
+  /** The same segment, its audio left out of the splice. */
+  RenderedSegment withoutAudio() {
+    return new RenderedSegment(segment, rendered, video, null, packets, bytes, videoSha256);
+  }
+
   /**
    * Probes {@code rendered}, checks it can stand in for the master's frames, and re-wraps its video as {@code video}.
    *
    * @throws UnsupportedMasterException if the segment does not match the master's stream closely enough to splice
    *                                    (codec, picture size, pixel format, rate, parameter sets, audio format)
    */
-  static RenderedSegment prepare(FfmpegTools tools, MediaProbe master, SpliceContainer container, Segment segment, Path rendered,
-      Path video) {
+  static RenderedSegment prepare(FfmpegTools tools, FfprobeProber.Probed probed, SpliceContainer container, Segment segment,
+      Path rendered, Path video) {
+    MediaProbe master = probed.media();
     FfprobeProber prober = new FfprobeProber(tools);
     MediaProbe r;
     try {
@@ -76,10 +84,11 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     }
 
     rewrap(tools, master, container, rendered, video);
+    StreamFacts facts = streamFacts(tools, video);
     if (mv.codecName().equals("h264") || mv.codecName().equals("hevc")) {
       // compared in the master's container: the same parameter sets are stored alike there (hvcC array_completeness…)
-      byte[] me = FfprobeProber.extradata(tools, master.path(), mv.index());
-      byte[] re = FfprobeProber.extradata(tools, video, 0);
+      byte[] me = probed.videoExtradata() != null ? probed.videoExtradata() : FfprobeProber.extradata(tools, master.path(), mv.index());
+      byte[] re = facts.extradata();
       if (!Arrays.equals(me, re)) {
         throw new UnsupportedMasterException("the rendered segment " + segment + " does not match the master: its parameter sets ("
             + mv.codecName() + " extradata, " + re.length + " bytes) differ from the master's (" + me.length + " bytes), and "
@@ -87,7 +96,7 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
       }
     }
     PacketTable t = FfprobeProber.packets(tools, video, 0);
-    PacketIndex vi = t.toIndex(timeBaseOf(tools, video), new java.util.BitSet());
+    PacketIndex vi = t.toIndex(facts.timeBase(), new java.util.BitSet());
     if (!vi.timeBase().equals(master.packets().timeBase())) {
       throw new UnsupportedMasterException("the rendered segment " + segment + " cannot be given the master's video time base "
           + master.packets().timeBase() + " in " + container.muxer() + " (it got " + vi.timeBase() + ")");
@@ -98,7 +107,29 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     }
     long bytes = 0;
     for (int i = 0; i < vi.packetCount(); i++) bytes += vi.byteSize(i);
-    return new RenderedSegment(segment, rendered, video, audio, vi.packetCount(), bytes);
+    String sha;
+    try {
+      sha = Hashing.payloadSha256(video, container.muxer(), vi, 0, vi.packetCount()).orElse(null);
+    } catch (java.io.IOException e) {
+      throw new dev.patchwork.PatchworkException("cannot read " + video + ": " + e, e);
+    }
+    return new RenderedSegment(segment, rendered, video, audio, vi.packetCount(), bytes, sha);
+  }
+
+  /** The first stream's time base and codec extradata. */
+  private record StreamFacts(TimeBase timeBase, byte[] extradata) {}
+
+  /** One ffprobe call for the re-wrapped video's time base and extradata. */
+  private static StreamFacts streamFacts(FfmpegTools tools, Path media) {
+    String out = ProcessRunner.command(List.of(tools.ffprobe().toString(), "-v", "error", "-hide_banner", "-select_streams", "0",
+        "-show_entries", "stream=time_base,extradata", "-show_data", "-of", "json", media.toString()))
+        .environment(tools.environment()).collectStdout().quitOnCancel(false).run().stdout();
+    try {
+      com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out).path("streams").path(0);
+      return new StreamFacts(TimeBase.parse(s.path("time_base").asText("")), FfprobeProber.hexDump(s.path("extradata").asText("")));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw new dev.patchwork.PatchworkException("ffprobe wrote an unreadable description of " + media + ": " + e.getMessage(), e);
+    }
   }
 
   /**

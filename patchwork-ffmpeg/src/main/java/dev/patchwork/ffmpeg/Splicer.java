@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * re-rendered ranges and each rendered segment's audio inside them ({@code atrim} by sample numbers, then
  * {@code concat}), and encoded again: bit-exact for PCM; for compressed codecs (AAC…) the whole track is re-encoded
  * at the master's bit rate, which keeps it gapless and without drift. Segments without audio keep the master's. When
- * no segment brings audio, every audio stream is copied. Further audio streams, subtitles and attachments are
+ * no segment brings audio (the engine leaves out audio that is the master's own), every audio stream is copied. Further audio streams, subtitles and attachments are
  * copied from the master; global and stream metadata (with the start timecode, from which the MOV muxer writes its
  * {@code tmcd} track and the MXF muxer its timecode) are the master's.
  */
@@ -54,12 +54,15 @@ final class Splicer {
   private final MasterTimeline timeline;
   private final SpliceContainer container;
   private final Workspace workspace;
+  private final AudioLength.Totals firstAudio;
 
-  Splicer(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, Workspace workspace) {
+  /** @param firstAudio the master's first audio stream's packet totals, if known (else they are counted when needed) */
+  Splicer(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, Workspace workspace, AudioLength.Totals firstAudio) {
     this.tools = tools;
     this.timeline = timeline;
     this.container = container;
     this.workspace = workspace;
+    this.firstAudio = firstAudio;
   }
 
   Output splice(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Path output, PatchListener listener) {
@@ -166,7 +169,7 @@ final class Splicer {
     long n = timeline.frameCount();
     int sr = a.sampleRate();
     // rendered audio replaces the master's samples but never lengthens the track (a master's audio may stop early)
-    long total = AudioLength.samples(tools, timeline.probe().path(), 0, a);
+    long total = firstAudio != null ? AudioLength.samples(firstAudio, a) : AudioLength.samples(tools, timeline.probe().path(), 0, a);
     List<Piece> pieces = new ArrayList<>();
     for (Segment s : plan.segments()) {
       long from = SpliceTime.sampleOfFrame(s.start(), timeline.probe().frameRate(), sr);

@@ -270,6 +270,35 @@ class FfmpegPatchEngineFailureTest {
   }
 
   @Test
+  void aRenderedSegmentAlteredAfterItWasCheckedIsCaughtInTheOutput() throws Exception {
+    Path work = work("altered segment");
+    Path out = work.resolve("out.mov");
+    // when the splice starts, one byte in the middle of a video packet of the re-wrapped segment is flipped: the splice
+    // copies it, and the output's re-rendered packets are no longer the ones the segment was checked with
+    PatchListener tamper = new PatchListener() {
+      @Override
+      public void message(String text) {
+        if (!text.equals("splicing")) return;
+        try (Stream<Path> files = Files.list(work)) {
+          Path ws = files.filter(p -> p.getFileName().toString().startsWith(".out.mov.patchwork-")).findFirst().orElseThrow();
+          Path segment = ws.resolve("segment-0.mov");
+          var packets = new FfprobeProber(RealFfmpeg.tools()).probeMedia(segment).packets();
+          int p = packets.packetCount() / 2;
+          flipByte(segment, packets.position(p) + packets.byteSize(p) / 2);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    // a listener's exceptions are swallowed; the flip is checked by the failure it causes
+    assertThatThrownBy(() -> Patchwork.forMaster(master).renderer(renderer(work)).engine(engine).listener(tamper).output(out)
+        .patch(List.of(Change.of(40, 5))))
+        .isInstanceOf(VerificationException.class)
+        .hasMessageContaining("not the rendered segment's packets");
+    assertThat(listing(work)).filteredOn(n -> !n.startsWith("rendered-")).isEmpty();
+  }
+
+  @Test
   void aChangeOfEveryFrameRendersEverything() throws Exception {
     Path work = work("everything");
     SourceRenderer r = renderer(work);

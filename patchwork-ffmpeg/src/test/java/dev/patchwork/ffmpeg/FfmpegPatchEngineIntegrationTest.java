@@ -2,6 +2,7 @@ package dev.patchwork.ffmpeg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchwork.PatchListener;
 import dev.patchwork.PatchResult;
 import dev.patchwork.Patchwork;
 import dev.patchwork.change.Change;
@@ -84,9 +85,28 @@ class FfmpegPatchEngineIntegrationTest {
     SourceRenderer renderer = new SourceRenderer(kind.source(dir), kind.videoArgs, kind.hasAudio(), work);
     Path out = work.resolve("Patched ü " + kind.name().toLowerCase(Locale.ROOT) + "." + kind.extension);
 
-    PatchResult result = Patchwork.forMaster(master).renderer(renderer).engine(engine).output(out).patch(where.changes);
+    long[] splice = new long[2];
+    PatchListener spliceTimer = new PatchListener() {
+      @Override
+      public void segmentStarted(Segment segment) {
+        if (segment == null) splice[0] = System.nanoTime();
+      }
+
+      @Override
+      public void segmentFinished(Segment segment) {
+        if (segment == null) splice[1] = System.nanoTime();
+      }
+    };
+    PatchResult result = Patchwork.forMaster(master).renderer(renderer).engine(engine).listener(spliceTimer).output(out)
+        .patch(where.changes);
 
     assertThat(result.output()).isEqualTo(out);
+    assertThat(result.phases()).extracting(PatchResult.Phase::name).containsExactlyInAnyOrder(PatchResult.Phase.CHECK,
+        PatchResult.Phase.PROBE, PatchResult.Phase.RENDER, PatchResult.Phase.SPLICE, PatchResult.Phase.VERIFY, PatchResult.Phase.INDEX,
+        PatchResult.Phase.PUBLISH);
+    assertThat(result.phases()).allSatisfy(p -> assertThat(p.elapsed()).as(p.name()).isPositive().isLessThanOrEqualTo(result.elapsed()));
+    assertThat(result.phase(PatchResult.Phase.SPLICE).orElseThrow()).as("splice phase against the listener's view of the splice")
+        .isGreaterThanOrEqualTo(java.time.Duration.ofNanos(splice[1] - splice[0]));
     assertEvidence(kind, master, out, result.plan(), renderer);
     Sidecar sidecar = Sidecars.read(SidecarPaths.defaultFor(out));
     assertThat(sidecar.history()).hasSize(1);

@@ -90,6 +90,24 @@ class FfmpegPatchEngineStreamsTest {
   }
 
   @Test
+  void audioThatIsTheMastersOwnIsCopiedPacketForPacket() throws IOException {
+    PatchMasters kind = PatchMasters.H264_MOV_PCM_TMCD;
+    Path master = kind.master(dir);
+    TestSidecars.adopt(master, kind.container);
+    // a picture-only change: the new source's sound is the master's
+    Path source = RealFfmpeg.ffmpeg(dir.resolve("new picture, old sound.mkv"), "-i", kind.source(dir).toString(), "-i", master.toString(),
+        "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "pcm_s24le");
+    SourceRenderer renderer = new SourceRenderer(source, kind.videoArgs, true, dir);
+    Path out = dir.resolve("picture only.mov");
+
+    PatchResult r = Patchwork.forMaster(master).renderer(renderer).engine(engine).output(out).patch(List.of(Change.of(40, 5)));
+
+    assertThat(RealFfmpeg.audioPacketMd5s(out)).as("the master's audio packets, not a re-assembled track")
+        .isEqualTo(RealFfmpeg.audioPacketMd5s(master));
+    FfmpegPatchEngineIntegrationTest.assertEvidence(kind, master, out, r.plan(), renderer);
+  }
+
+  @Test
   void aFaststartMasterStaysFaststart() throws IOException {
     PatchMasters kind = PatchMasters.H264_MP4_AAC;
     List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",

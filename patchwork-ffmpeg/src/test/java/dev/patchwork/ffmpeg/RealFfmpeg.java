@@ -169,6 +169,11 @@ public final class RealFfmpeg {
     return framemd5(media, "-map", "0:v:0", "-c", "copy");
   }
 
+  /** Per-packet MD5s of the first audio stream ({@code -c copy -f framemd5}): the packets' bytes. */
+  public static List<Md5> audioPacketMd5s(Path media) {
+    return framemd5(media, "-map", "0:a:0", "-c", "copy");
+  }
+
   /** MD5s of the decoded pictures of the first video stream, in display order. */
   public static List<Md5> decodedMd5s(Path media) {
     return framemd5(media, "-map", "0:v:0");
