@@ -95,7 +95,15 @@ final class PatchCommand implements Callable<Integer> {
     renderer.validate(dev.patchwork.sidecar.Sidecars.read(pw.sidecar()));
     PatchResult result = pw.renderer(renderer).patch(changes);
 
-    var out = cl.getOut();
+    print(result, cl.getOut(), json, "re-rendered");
+    return Main.OK;
+  }
+
+  /**
+   * A published patch on stdout: the JSON of {@code patch --json}, or three lines for people. {@code renderedHow} says
+   * how the changed frames were made ("re-rendered", "rendered in Resolve").
+   */
+  static void print(PatchResult result, java.io.PrintWriter out, boolean json, String renderedHow) {
     double seconds = result.elapsed().toNanos() / 1e9;
     if (json) {
       out.println("{\"output\":" + Json.string(result.output().toString())
@@ -106,13 +114,12 @@ final class PatchCommand implements Callable<Integer> {
           + ",\"seconds\":" + String.format(Locale.ROOT, "%.3f", seconds)
           + ",\"segments\":" + Json.segments(result.plan()) + "}");
     } else {
-      out.printf(Locale.ROOT, "wrote %s (%d frames: %d re-rendered, %d copied byte-for-byte) in %.1f s%n", result.output(),
-          result.plan().frameCount(), result.renderedFrames(), result.copiedFrames(), seconds);
+      out.printf(Locale.ROOT, "wrote %s (%d frames: %d %s, %d copied byte-for-byte) in %.1f s%n", result.output(),
+          result.plan().frameCount(), result.renderedFrames(), renderedHow, result.copiedFrames(), seconds);
       out.printf(Locale.ROOT, "verified: %d frames, %d kept GOPs identical to the master, %d frames decoded cleanly at the seams%n",
           result.verification().frames(), result.verification().keptGopsIdentical(), result.verification().decodedFrames());
       out.println("sidecar: " + result.sidecar());
     }
     out.flush();
-    return Main.OK;
   }
 }

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,22 +128,6 @@ final class ResolvePatchCommand implements Callable<Integer> {
   }
 
   private void print(PatchResult result, PrintWriter out) {
-    double seconds = result.elapsed().toNanos() / 1e9;
-    if (json) {
-      out.println("{\"output\":" + Json.string(result.output().toString())
-          + ",\"sidecar\":" + Json.string(result.sidecar().toString())
-          + ",\"frames\":" + result.plan().frameCount()
-          + ",\"renderedFrames\":" + result.renderedFrames()
-          + ",\"copiedFrames\":" + result.copiedFrames()
-          + ",\"seconds\":" + String.format(Locale.ROOT, "%.3f", seconds)
-          + ",\"segments\":" + Json.segments(result.plan()) + "}");
-    } else {
-      out.printf(Locale.ROOT, "wrote %s (%d frames: %d rendered in Resolve, %d copied byte-for-byte) in %.1f s%n", result.output(),
-          result.plan().frameCount(), result.renderedFrames(), result.copiedFrames(), seconds);
-      out.printf(Locale.ROOT, "verified: %d frames, %d kept GOPs identical to the master, %d frames decoded cleanly at the seams%n",
-          result.verification().frames(), result.verification().keptGopsIdentical(), result.verification().decodedFrames());
-      out.println("sidecar: " + result.sidecar());
-    }
-    out.flush();
+    PatchCommand.print(result, out, json, "rendered in Resolve");
   }
 }
