@@ -74,7 +74,8 @@ public record PatchResult(Path output, Path sidecar, PatchPlan plan, List<Segmen
   }
 
   /**
-   * The wall time of one step of a patch, summed when the step ran more than once (one render per segment). The ffmpeg
+   * The wall time of one step of a patch; a step that ran more than once (one render per segment) or on several threads
+   * counts the time covered by any of its runs, so no phase exceeds the patch's own wall time. The ffmpeg
    * engine reports {@value #CHECK}, {@value #PROBE}, {@value #RENDER}, {@value #SPLICE}, {@value #VERIFY},
    * {@value #INDEX} and {@value #PUBLISH}; other engines may name other steps. An engine may run steps at the same
    * time, so phases can overlap and their sum can exceed {@link PatchResult#elapsed()}.

@@ -87,7 +87,6 @@ final class AudioLength {
         "-show_entries", "packet=pts,duration,size:stream=time_base", "-of", "compact=p=0:nk=0", file.toString()))
         .environment(tools.environment()).collectStdout().quitOnCancel(false).run().stdout();
     TimeBase tb = null;
-    Counter counter = null;
     List<String> packets = new java.util.ArrayList<>();
     for (String line : out.split("\n")) {
       if (line.startsWith("time_base=")) {
@@ -97,7 +96,7 @@ final class AudioLength {
       packets.add(line);
     }
     if (tb == null) throw new PatchworkException("ffprobe reported no time base for audio stream " + index + " of " + file);
-    counter = new Counter(tb);
+    Counter counter = new Counter(tb);
     packets.forEach(counter::accept);
     return counter.totals();
   }

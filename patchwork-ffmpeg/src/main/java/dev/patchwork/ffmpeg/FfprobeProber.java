@@ -210,10 +210,14 @@ public final class FfprobeProber implements MediaProber {
     int bytes = AudioLength.pcmBytes(a.codecName());
     long samples = number(node, "nb_frames");
     if (FilePackets.layoutOf(formatName) != FilePackets.Layout.MOV || bytes == 0 || a.channels() <= 0 || samples < 0) return null;
-    long start = number(node, "start_pts");
-    long duration = number(node, "duration_ts");
-    long first = start < 0 && !text(node, "start_pts").startsWith("-") ? PacketIndex.ABSENT : start;
-    long end = (first == PacketIndex.ABSENT ? 0 : first) + Math.max(0, duration);
+    String start = text(node, "start_pts");
+    long first;
+    try {
+      first = start.isEmpty() ? PacketIndex.ABSENT : Long.parseLong(start);
+    } catch (NumberFormatException e) {
+      first = PacketIndex.ABSENT;
+    }
+    long end = (first == PacketIndex.ABSENT ? 0 : first) + Math.max(0, number(node, "duration_ts"));
     return new AudioLength.Totals(a.timeBase(), end, Math.multiplyExact(samples, (long) bytes * a.channels()), first);
   }
 

@@ -77,7 +77,7 @@ final class PatchRun {
     checkProbeAgainstSidecar(master);
     MasterTimeline timeline = new MasterTimeline(master);
     timeline.checkPlan(plan, container);
-    phases.add(PatchResult.Phase.PROBE, System.nanoTime() - t);
+    phases.add(PatchResult.Phase.PROBE, t, System.nanoTime());
     phases.time(PatchResult.Phase.CHECK, this::checkDiskSpace);
 
     try (Workspace ws = Workspace.besides(job.output()); Background background = new Background()) {
@@ -111,12 +111,12 @@ final class PatchRun {
           throw new PatchworkException("the renderer '" + job.renderer().name() + "' wrote no file for " + s);
         }
         rendered.put(s, RenderedSegment.prepare(tools, probed, container, s, file, ws.file("segment-" + n + "." + ext)));
-        phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
+        phases.add(PatchResult.Phase.RENDER, t, System.nanoTime());
         n++;
       }
       t = System.nanoTime();
       keepMastersOwnAudio(master, rendered, audioSpans, Background.get(masterAudio));
-      phases.add(PatchResult.Phase.RENDER, System.nanoTime() - t);
+      phases.add(PatchResult.Phase.RENDER, t, System.nanoTime());
 
       cancelPoint();
       listener.message("splicing");
@@ -149,7 +149,7 @@ final class PatchRun {
       OutputVerifier.SeamCounts seams = verifier.checkSeams(windows, Background.get(decodes), Background.get(reference), findings);
       ContentIndexer.Indexed indexed = Background.get(indexing);
       long kept = verifier.checkKeptGops(indexed.index().regions(), spliced.bridgedFrames(), findings);
-      phases.add(PatchResult.Phase.VERIFY, System.nanoTime() - t);
+      phases.add(PatchResult.Phase.VERIFY, t, System.nanoTime());
       if (!findings.isEmpty()) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);
       }
