@@ -8,11 +8,15 @@ import java.util.Objects;
  * frame of an intra codec).
  *
  * @param frame   the point's frame index in display order
- * @param leading the display range of its <em>leading pictures</em>: frames shown before it but stored
- *                after it, which reference the previous GOP (RASL, open-GOP B-frames). Empty (at
- *                {@code frame}) for a closed point. When not empty it ends at {@code frame}.
+ * @param leading   the display range of its <em>leading pictures</em>: frames shown before it but stored
+ *                  after it, which reference the previous GOP (RASL, open-GOP B-frames). Empty (at
+ *                  {@code frame}) for a closed point. When not empty it ends at {@code frame}.
+ * @param keepStart whether a KEEP may start here right after a RENDER. False for an H.264 I picture with a
+ *                  recovery point (x264 {@code open-gop}): its pictures carry on the {@code frame_num} and
+ *                  picture order count of the pictures decoded before it and name them in their reference
+ *                  marking, so they cannot follow re-rendered pictures. A RENDER may still start there.
  */
-public record RandomAccessPoint(long frame, FrameRange leading) {
+public record RandomAccessPoint(long frame, FrameRange leading, boolean keepStart) {
 
   public RandomAccessPoint {
     Objects.requireNonNull(leading, "leading");
@@ -22,6 +26,11 @@ public record RandomAccessPoint(long frame, FrameRange leading) {
     } else if (leading.endExclusive() != frame) {
       throw new IllegalArgumentException("leading pictures " + leading + " must end at the random-access point " + frame);
     }
+  }
+
+  /** A point where a KEEP may start after a RENDER. */
+  public RandomAccessPoint(long frame, FrameRange leading) {
+    this(frame, leading, true);
   }
 
   /** A closed random-access point (no leading pictures). */

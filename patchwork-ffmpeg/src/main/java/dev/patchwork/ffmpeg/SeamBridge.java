@@ -33,8 +33,10 @@ import java.util.StringJoiner;
  *       MXF master the copy is an elementary stream that is edited and then wrapped in MXF.
  * </ul>
  * Every other packet of the GOP keeps its bytes. x264's open GOPs (an I picture with a recovery point, not an IDR)
- * cannot be bridged like this, because the picture order count of the kept pictures would continue from the
- * re-rendered ones; such seams are refused.
+ * cannot be bridged like this: the kept pictures carry on the {@code frame_num} and picture order count of the
+ * pictures decoded before them and name those in their reference marking. The planner therefore never starts a
+ * KEEP there after a RENDER ({@link dev.patchwork.plan.RandomAccessPoint#keepStart()}); the render runs on to the
+ * next IDR picture, which x264 in open-GOP mode writes only at the start, so to the end of the master.
  *
  * @param file    the bridge, in a container the concat script can read with the master's time base
  * @param packets video packets in it
@@ -49,10 +51,12 @@ record SeamBridge(Path file, int packets, long bytes) {
    */
   static boolean needed(MediaProbe master, SpliceContainer container, AccessPoint point) {
     if (point.kind() == AccessPoint.Kind.RECOVERY_POINT) {
+      // the planner never keeps from such a point after a RENDER (RandomAccessPoint.keepStart); it gets here only when the
+      // sidecar claims closed GOPs for a master that has recovery points
       throw new UnsupportedMasterException("frame " + point.frame() + " of the master is an H.264 I picture with a recovery point "
-          + "(an open GOP, as x264 open-gop writes), not an IDR picture: the pictures kept after it would continue the picture "
-          + "order count of the re-rendered ones, which decoders would show out of order. Patchwork cannot splice before such a "
-          + "point yet; re-encode the master with closed GOPs (IDR key frames)");
+          + "(an open GOP, as x264 open-gop writes), not an IDR picture, but the sidecar does not say that the master's GOPs are open; "
+          + "the pictures kept after it would carry on the numbering of the re-rendered ones. Adopt the master again "
+          + "(adopt --force) so that the plan re-renders on to the next IDR picture");
     }
     boolean needed = point.lead() > 0 || point.kind() == AccessPoint.Kind.CRA;
     if (needed) {

@@ -118,7 +118,8 @@ final class SidecarFacts {
       if (open != null) closed = open.equals("0");
     }
     if (closed == null) {
-      closed = points.stream().allMatch(a -> a.isClosed() && a.kind() != AccessPoint.Kind.OPEN_GOP);
+      closed = points.stream().allMatch(a -> a.isClosed() && a.kind() != AccessPoint.Kind.OPEN_GOP
+          && a.kind() != AccessPoint.Kind.RECOVERY_POINT);
     }
     return GopStructure.longGop(length, bFrames, closed);
   }

@@ -332,24 +332,6 @@ class FfmpegPatchEngineFailureTest {
     FfmpegPatchEngineIntegrationTest.assertEvidence(kind, first, second, r.plan(), again);
   }
 
-  @Test
-  void x264OpenGopIsRefusedWhereAKeptGopWouldFollowARenderedOne() throws Exception {
-    PatchMasters open = PatchMasters.H264_OPEN_GOP_MKV;
-    Path m = open.master(dir);
-    TestSidecars.adopt(m, open.container);
-    Path work = work("x264 open gop");
-    SourceRenderer r = new SourceRenderer(open.source(dir), open.videoArgs, false, work);
-
-    assertThatThrownBy(() -> Patchwork.forMaster(m).renderer(r).engine(engine).output(work.resolve("middle.mkv"))
-        .patch(List.of(Change.of(40, 5)))).isInstanceOf(UnsupportedMasterException.class).hasMessageContaining("recovery point");
-    assertThat(listing(work)).allMatch(n -> n.startsWith("rendered-"));
-
-    // a change in the last GOP re-renders to the end: nothing is kept after it, so it splices
-    PatchResult last = Patchwork.forMaster(m).renderer(r).engine(engine).output(work.resolve("last.mkv"))
-        .patch(List.of(Change.of(PatchMasters.FRAMES - 1, 1)));
-    FfmpegPatchEngineIntegrationTest.assertEvidence(open, m, last.output(), last.plan(), r);
-  }
-
   private static void flipByte(Path file, long offset) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(offset);

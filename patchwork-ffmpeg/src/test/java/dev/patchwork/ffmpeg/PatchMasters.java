@@ -32,7 +32,9 @@ enum PatchMasters {
   MPEG2_MXF("mxf", "mxf", List.of("-c:v", "mpeg2video", "-b:v", "4M", "-g", "12", "-bf", "2", "-sc_threshold", "1000000000"),
       List.of("-c:a", "pcm_s16le", "-timecode", "00:59:58:00")),
   H264_OPEN_GOP_MKV("mkv", "matroska", List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "22", "-g", "25", "-keyint_min", "25",
-      "-sc_threshold", "0", "-bf", "2", "-x264-params", "open-gop=1"), List.of("-an"));
+      "-sc_threshold", "0", "-bf", "2", "-x264-params", "open-gop=1"), List.of("-an")),
+  H264_OPEN_GOP_MP4("mp4", "mp4", List.of("-c:v", "libx264", "-preset", "medium", "-crf", "22", "-g", "24", "-keyint_min", "24",
+      "-sc_threshold", "0", "-x264-params", "open-gop=1"), List.of("-c:a", "pcm_s16le"));
 
   static final int FRAMES = 100;
 

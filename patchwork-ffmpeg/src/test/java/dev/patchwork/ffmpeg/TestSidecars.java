@@ -32,7 +32,7 @@ final class TestSidecars {
     ContentIndexer.Indexed idx = ContentIndexer.index(p, runs);
     dev.patchwork.ffmpeg.VideoStream v = p.video();
     VideoStream video = new VideoStream(v.codecName(), v.profile(), null, v.pixFmt(), v.width(), v.height(), null, null, null, null,
-        p.intraOnly() ? GopStructure.intra() : GopStructure.longGop(null, null, null));
+        p.intraOnly() ? GopStructure.intra() : SidecarFacts.gop(p, null));
     List<AudioStream> audio = new ArrayList<>();
     for (dev.patchwork.ffmpeg.AudioStream a : p.audioStreams()) {
       audio.add(new AudioStream(a.codecName(), a.sampleRate(), a.channels(), a.channelLayout(), null, a.bitRate() > 0 ? a.bitRate() : null));
