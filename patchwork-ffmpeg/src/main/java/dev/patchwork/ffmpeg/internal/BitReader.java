@@ -12,6 +12,11 @@ final class BitReader {
     this.end = offset + length;
   }
 
+  /** The next bit's position, counted from the start of the array. */
+  long position() {
+    return bit;
+  }
+
   boolean hasBits(int n) {
     return bit + n <= (long) end * 8;
   }
@@ -28,6 +33,12 @@ final class BitReader {
     return v;
   }
 
+  /** Signed Exp-Golomb {@code se(v)}. */
+  long se() {
+    long k = ue();
+    return (k & 1) == 1 ? (k + 1) / 2 : -(k / 2);
+  }
+
   /** Unsigned Exp-Golomb {@code ue(v)}. */
   long ue() {
     int zeros = 0;
@@ -36,6 +47,26 @@ final class BitReader {
     }
     if (zeros == 0) return 0;
     return (1L << zeros) - 1 + u(zeros);
+  }
+
+  /**
+   * Adds emulation prevention bytes to an RBSP ({@code 00 00 0x} with x ≤ 3 → {@code 00 00 03 0x}, and a trailing
+   * {@code 00} is followed by {@code 03}): the inverse of {@link #unescape}.
+   */
+  static byte[] escape(byte[] rbsp, int length) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length + length / 64 + 4);
+    int zeros = 0;
+    for (int i = 0; i < length; i++) {
+      int b = rbsp[i] & 0xFF;
+      if (zeros >= 2 && b <= 3) {
+        out.write(3);
+        zeros = 0;
+      }
+      out.write(b);
+      zeros = b == 0 ? zeros + 1 : 0;
+    }
+    if (zeros > 0) out.write(3);
+    return out.toByteArray();
   }
 
   /**

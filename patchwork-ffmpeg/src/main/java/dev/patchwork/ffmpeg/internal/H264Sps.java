@@ -3,13 +3,30 @@ package dev.patchwork.ffmpeg.internal;
 import java.util.Optional;
 
 /**
- * Reads the one field of an H.264 sequence parameter set that x264's option string does not record but its SPS
- * depends on: the VUI's {@code fixed_frame_rate_flag}, which x264 sets when it is told the input has a constant frame
- * rate ({@code force-cfr}, also set by {@code --tune zerolatency}).
+ * Reads an H.264 sequence parameter set: the fields slice headers depend on (to read and rewrite picture order
+ * counts), and the one field that x264's option string does not record but its SPS depends on: the VUI's
+ * {@code fixed_frame_rate_flag}, which x264 sets when it is told the input has a constant frame rate
+ * ({@code force-cfr}, also set by {@code --tune zerolatency}).
  */
 public final class H264Sps {
 
   private H264Sps() {}
+
+  /**
+   * The fields of an SPS that slice headers depend on, and the VUI's {@code fixed_frame_rate_flag}.
+   *
+   * @param log2MaxFrameNum      bits of {@code frame_num}
+   * @param pocType              {@code pic_order_cnt_type}
+   * @param log2MaxPocLsb        bits of {@code pic_order_cnt_lsb} (for type 0; else 0)
+   * @param maxNumRefFrames      {@code max_num_ref_frames}
+   * @param separateColourPlane  {@code separate_colour_plane_flag}
+   * @param frameMbsOnly         {@code frame_mbs_only_flag}
+   * @param fixedFrameRate       the VUI's {@code fixed_frame_rate_flag}, if the SPS has timing information
+   * @param chromaArrayType      {@code ChromaArrayType} (0 for monochrome or separate colour planes)
+   * @param deltaPicOrderAlwaysZero {@code delta_pic_order_always_zero_flag} (type 1 only)
+   */
+  public record Fields(int log2MaxFrameNum, int pocType, int log2MaxPocLsb, int maxNumRefFrames, boolean separateColourPlane,
+      boolean frameMbsOnly, Optional<Boolean> fixedFrameRate, int chromaArrayType, boolean deltaPicOrderAlwaysZero) {}
 
   /**
    * The {@code fixed_frame_rate_flag} of the first SPS in {@code annexB} (an Annex B byte stream, e.g. a stream's first
@@ -18,25 +35,43 @@ public final class H264Sps {
   public static Optional<Boolean> fixedFrameRate(byte[] annexB) {
     int sps = findSps(annexB);
     if (sps < 0) return Optional.empty();
-    int end = nextStartCode(annexB, sps);
-    byte[] rbsp = new byte[end - sps];
-    int n = BitReader.unescape(annexB, sps, end - sps, rbsp);
+    return parse(annexB, sps, nextStartCode(annexB, sps) - sps).flatMap(Fields::fixedFrameRate);
+  }
+
+  /**
+   * The SPS in an {@code avcC} record (ISO/IEC 14496-15: MP4, MOV and Matroska keep H.264 parameter sets so), or
+   * empty if there is none or it cannot be read.
+   */
+  public static Optional<Fields> fromAvcC(byte[] avcC) {
+    if (avcC == null || avcC.length < 8 || (avcC[0] & 0xFF) != 1 || (avcC[5] & 0x1F) == 0) return Optional.empty();
+    int len = (avcC[6] & 0xFF) << 8 | (avcC[7] & 0xFF);
+    if (8 + len > avcC.length || len < 2) return Optional.empty();
+    return parse(avcC, 8, len);
+  }
+
+  /** Parses the SPS NAL unit (header byte included, emulation prevention not yet removed) at {@code offset}. */
+  static Optional<Fields> parse(byte[] b, int offset, int length) {
+    byte[] rbsp = new byte[length];
+    int n = BitReader.unescape(b, offset, length, rbsp);
     try {
-      return readFixedFrameRate(new BitReader(rbsp, 1, n - 1)); // skip the NAL header byte
+      return Optional.of(read(new BitReader(rbsp, 1, n - 1))); // skip the NAL header byte
     } catch (RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  private static Optional<Boolean> readFixedFrameRate(BitReader r) {
+  private static Fields read(BitReader r) {
     int profile = r.u(8);
     r.u(8); // constraint flags
     r.u(8); // level_idc
     r.ue(); // seq_parameter_set_id
+    boolean separateColourPlane = false;
+    long chromaFormat = 1;
     if (profile == 100 || profile == 110 || profile == 122 || profile == 244 || profile == 44 || profile == 83 || profile == 86
         || profile == 118 || profile == 128 || profile == 138 || profile == 139 || profile == 134 || profile == 135) {
       long chroma = r.ue();
-      if (chroma == 3) r.u(1); // separate_colour_plane_flag
+      chromaFormat = chroma;
+      if (chroma == 3) separateColourPlane = r.u(1) == 1;
       r.ue(); // bit_depth_luma_minus8
       r.ue(); // bit_depth_chroma_minus8
       r.u(1); // qpprime_y_zero_transform_bypass_flag
@@ -47,27 +82,41 @@ public final class H264Sps {
         }
       }
     }
-    r.ue(); // log2_max_frame_num_minus4
-    long pocType = r.ue();
+    int log2MaxFrameNum = (int) r.ue() + 4;
+    int pocType = (int) r.ue();
+    int log2MaxPocLsb = 0;
+    boolean alwaysZero = false;
     if (pocType == 0) {
-      r.ue(); // log2_max_pic_order_cnt_lsb_minus4
+      log2MaxPocLsb = (int) r.ue() + 4;
     } else if (pocType == 1) {
-      r.u(1); // delta_pic_order_always_zero_flag
+      alwaysZero = r.u(1) == 1; // delta_pic_order_always_zero_flag
       se(r); // offset_for_non_ref_pic
       se(r); // offset_for_top_to_bottom_field
       long cycle = r.ue();
       for (long i = 0; i < cycle; i++) se(r);
     }
-    r.ue(); // max_num_ref_frames
+    int maxNumRefFrames = (int) r.ue();
     r.u(1); // gaps_in_frame_num_value_allowed_flag
     r.ue(); // pic_width_in_mbs_minus1
     r.ue(); // pic_height_in_map_units_minus1
-    if (r.u(1) == 0) r.u(1); // frame_mbs_only_flag, mb_adaptive_frame_field_flag
+    boolean frameMbsOnly = r.u(1) == 1;
+    if (!frameMbsOnly) r.u(1); // mb_adaptive_frame_field_flag
     r.u(1); // direct_8x8_inference_flag
     if (r.u(1) == 1) { // frame_cropping_flag
       for (int i = 0; i < 4; i++) r.ue();
     }
-    if (r.u(1) == 0) return Optional.empty(); // vui_parameters_present_flag
+    Optional<Boolean> fixed;
+    try {
+      fixed = readFixedFrameRate(r);
+    } catch (RuntimeException e) {
+      fixed = Optional.empty();
+    }
+    return new Fields(log2MaxFrameNum, pocType, log2MaxPocLsb, maxNumRefFrames, separateColourPlane, frameMbsOnly, fixed,
+        separateColourPlane ? 0 : (int) chromaFormat, alwaysZero);
+  }
+
+  private static Optional<Boolean> readFixedFrameRate(BitReader r) {
+    if (!r.hasBits(1) || r.u(1) == 0) return Optional.empty(); // vui_parameters_present_flag
     if (r.u(1) == 1) { // aspect_ratio_info_present_flag
       if (r.u(8) == 255) {
         r.u(16);
