@@ -60,13 +60,12 @@ class PatchworkTest {
   @Test
   void plansFromTheSidecarWithoutProbing() throws IOException {
     Path master = masterWithSidecar();
-    // The fixture's points: 0 (closed) and 48, 96, 144, 192, each with 2 leading pictures. It is an x264 open-GOP
-    // master (H.264, closed = false), whose later points are recovery points where no KEEP may follow a RENDER:
-    // a change in frames 100-123 starts rendering at 96 - 2 = 94 and renders to the end.
+    // The fixture's points: 0 (closed) and 48, 96, 144, 192, each with 2 leading pictures.
+    // A change in frames 100-123 starts rendering at 96 - 2 = 94 and keeps again from the point 144.
     PatchPlan plan = Patchwork.forMaster(master)
         .prober(m -> { throw new AssertionError("must not probe when a sidecar exists"); })
         .plan(List.of(Change.of(100, 24)));
-    assertThat(plan.segments()).containsExactly(Segment.keep(0, 94), Segment.render(94, 146));
+    assertThat(plan.segments()).containsExactly(Segment.keep(0, 94), Segment.render(94, 50), Segment.keep(144, 96));
   }
 
   @Test

@@ -6,8 +6,7 @@ import java.util.List;
  * Where a master can be cut, answered by binary search over its random-access points (never per frame).
  *
  * <p>With {@code lead(j)} the number of leading pictures of point {@code j}: a RENDER may start at
- * {@code j − lead(j)} for any point {@code j}, and a KEEP may start at a point {@code k} that allows it
- * ({@link RandomAccessPoint#keepStart()}). These render starts
+ * {@code j − lead(j)} for any point {@code j}, and a KEEP may start at a point {@code k}. These render starts
  * strictly increase with {@code j}, because {@link MasterFacts} guarantees that a point's leading pictures
  * begin after the previous point; for the same reason no point lies in {@code [j − lead(j), j)}. An all-intra
  * master can be cut at every frame.
@@ -41,15 +40,11 @@ final class CutPoints {
     return renderStart(points.get(lo));
   }
 
-  /**
-   * The first random-access point at or after {@code frame} where a KEEP may start after a RENDER, or
-   * {@code frameCount} if there is none.
-   */
+  /** The first random-access point at or after {@code frame}, or {@code frameCount} if there is none. */
   long keepStartAtOrAfter(long frame) {
     if (frame >= frameCount) return frameCount;
     if (points == null) return frame;
     int i = firstPointAtOrAfter(frame);
-    while (i < points.size() && !points.get(i).keepStart()) i++;
     return i == points.size() ? frameCount : points.get(i).frame();
   }
 
@@ -60,14 +55,13 @@ final class CutPoints {
 
   /**
    * True if a KEEP may start at {@code frame} right after a RENDER that starts at {@code renderStart}:
-   * {@code frame} is a point that allows it, whose leading pictures all lie in {@code [renderStart, frame)}.
+   * {@code frame} is a point whose leading pictures all lie in {@code [renderStart, frame)}.
    */
   boolean isKeepStartAfter(long frame, long renderStart) {
     if (frame < 0 || frame >= frameCount) return false;
     if (points == null) return true;
     int i = firstPointAtOrAfter(frame);
-    return i < points.size() && points.get(i).frame() == frame && points.get(i).keepStart()
-        && renderStart(points.get(i)) >= renderStart;
+    return i < points.size() && points.get(i).frame() == frame && renderStart(points.get(i)) >= renderStart;
   }
 
   private int firstPointAtOrAfter(long frame) {

@@ -23,12 +23,11 @@ import java.util.Objects;
  *       be kept without it.</li>
  *   <li>A KEEP starts at frame 0 or at a point {@code k} whose leading pictures lie inside the RENDER just
  *       before it (the splice drops them from the kept bitstream and, where the codec needs it, re-types
- *       {@code k}, e.g. HEVC CRA to BLA), and that allows a KEEP to start there at all
- *       ({@link RandomAccessPoint#keepStart()}: not an H.264 recovery point).</li>
+ *       {@code k}, e.g. HEVC CRA to BLA).</li>
  *   <li>Every changed frame lies in a RENDER; the number of rendered frames is the least these rules allow.</li>
  * </ul>
  * So a change {@code [s, e)} is rendered from the greatest {@code j − lead(j) <= s} to the first point
- * {@code k >= e} that allows a KEEP (or to the end of the master). "A point at or before the change" therefore means a point
+ * {@code k >= e} (or to the end of the master). "A point at or before the change" therefore means a point
  * whose <em>render start</em> {@code j − lead(j)} is at or before it: a change inside the leading pictures
  * of {@code j} starts its RENDER at {@code j − lead(j)}, not a GOP earlier. With points at 60 and 120, two
  * leading pictures each, the change {@code [119, 120)} gives KEEP {@code [0, 118)}, RENDER
@@ -44,11 +43,10 @@ import java.util.Objects;
  * changes.
  *
  * <p><b>Why this is minimal.</b> Any valid RENDER holding a change {@code [s, e)} starts at a render start
- * {@code <= s}, hence at or before the greatest one, and ends at a point {@code >= e} that allows a KEEP, or
- * at the end, hence at or after the first such point; so every valid plan renders at least the union of these
- * per-change spans. That union is itself a valid plan (touching or overlapping spans merge into one RENDER;
- * each KEEP starts at the end of a span whose start is at or after the merged RENDER's start), so it is the
- * unique minimum.
+ * {@code <= s}, hence at or before the greatest one, and ends at a point {@code >= e} or at the end, hence at
+ * or after the first one; so every valid plan renders at least the union of these per-change spans. That
+ * union is itself a valid plan (touching or overlapping spans merge into one RENDER; each KEEP starts at
+ * the end of a span whose start is at or after the merged RENDER's start), so it is the unique minimum.
  *
  * <h2>Options</h2>
  * In this order: every change is widened by {@link PlanOptions#handles()} frames on each side (clamped to

@@ -8,15 +8,11 @@ import java.util.Objects;
  * frame of an intra codec).
  *
  * @param frame   the point's frame index in display order
- * @param leading   the display range of its <em>leading pictures</em>: frames shown before it but stored
- *                  after it, which reference the previous GOP (RASL, open-GOP B-frames). Empty (at
- *                  {@code frame}) for a closed point. When not empty it ends at {@code frame}.
- * @param keepStart whether a KEEP may start here right after a RENDER. False for an H.264 I picture with a
- *                  recovery point (x264 {@code open-gop}): its pictures carry on the {@code frame_num} and
- *                  picture order count of the pictures decoded before it and name them in their reference
- *                  marking, so they cannot follow re-rendered pictures. A RENDER may still start there.
+ * @param leading the display range of its <em>leading pictures</em>: frames shown before it but stored
+ *                after it, which reference the previous GOP (RASL, open-GOP B-frames). Empty (at
+ *                {@code frame}) for a closed point. When not empty it ends at {@code frame}.
  */
-public record RandomAccessPoint(long frame, FrameRange leading, boolean keepStart) {
+public record RandomAccessPoint(long frame, FrameRange leading) {
 
   public RandomAccessPoint {
     Objects.requireNonNull(leading, "leading");
@@ -26,11 +22,6 @@ public record RandomAccessPoint(long frame, FrameRange leading, boolean keepStar
     } else if (leading.endExclusive() != frame) {
       throw new IllegalArgumentException("leading pictures " + leading + " must end at the random-access point " + frame);
     }
-  }
-
-  /** A point where a KEEP may start after a RENDER. */
-  public RandomAccessPoint(long frame, FrameRange leading) {
-    this(frame, leading, true);
   }
 
   /** A closed random-access point (no leading pictures). */

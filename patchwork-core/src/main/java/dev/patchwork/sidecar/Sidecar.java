@@ -66,20 +66,14 @@ public record Sidecar(
   /**
    * What the planner needs, from the sidecar alone: frame count, rate, start timecode, and for a long-GOP
    * master every random-access point with its leading pictures (one per GOP region).
-   *
-   * <p>In an H.264 master with open GOPs (x264 {@code open-gop}) every point after the first is taken for an I
-   * picture with a recovery point, where no KEEP may start after a RENDER ({@link RandomAccessPoint#keepStart()}):
-   * a change there is re-rendered up to the end of the master.
    */
   public MasterFacts masterFacts() {
     if (video.gop().intraOnly()) {
       return MasterFacts.intra(master.frameCount(), master.frameRate(), master.startTimecode());
     }
-    boolean recoveryPoints = "h264".equals(video.codec()) && Boolean.FALSE.equals(video.gop().closed());
     List<RandomAccessPoint> points = new ArrayList<>(content.regions().size());
     for (Region r : content.regions()) {
-      long frame = r.randomAccessFrame();
-      points.add(new RandomAccessPoint(frame, FrameRange.of(r.start(), frame), frame == 0 || !recoveryPoints));
+      points.add(new RandomAccessPoint(r.randomAccessFrame(), FrameRange.of(r.start(), r.randomAccessFrame())));
     }
     return new MasterFacts(master.frameCount(), master.frameRate(), master.startTimecode(), false, points);
   }

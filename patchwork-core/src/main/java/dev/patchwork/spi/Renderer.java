@@ -42,8 +42,12 @@ public interface Renderer {
    * @param segment  the RENDER segment, in master frames
    * @param output   where to write the rendered segment (a temporary file beside the final output)
    * @param listener progress for this segment
+   * @param intra    render every frame as an intra picture (a key frame each), still with the master's settings. The
+   *                 splicer asks for this where it puts the pictures into the master's own picture slots (before an
+   *                 H.264 open-GOP I picture, whose GOP carries on the numbering of the pictures decoded before it);
+   *                 a renderer that cannot must throw {@link dev.patchwork.UnsupportedMasterException}
    */
-  record Request(Path master, Sidecar sidecar, Segment segment, Path output, PatchListener listener) {
+  record Request(Path master, Sidecar sidecar, Segment segment, Path output, PatchListener listener, boolean intra) {
     public Request {
       Objects.requireNonNull(master, "master");
       Objects.requireNonNull(sidecar, "sidecar");
@@ -51,6 +55,11 @@ public interface Renderer {
       Objects.requireNonNull(output, "output");
       Objects.requireNonNull(listener, "listener");
       if (!segment.isRender()) throw new IllegalArgumentException("not a RENDER segment: " + segment);
+    }
+
+    /** A request for the master's own GOP structure. */
+    public Request(Path master, Sidecar sidecar, Segment segment, Path output, PatchListener listener) {
+      this(master, sidecar, segment, output, listener, false);
     }
   }
 }

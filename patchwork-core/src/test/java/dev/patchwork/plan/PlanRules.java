@@ -71,7 +71,6 @@ final class PlanRules {
       } else if (s.start() != 0) {
         RandomAccessPoint k = pointAt.get(s.start());
         assertThat(k).as("KEEP %s starts on a random-access point", s).isNotNull();
-        assertThat(k.keepStart()).as("KEEP %s starts on a point that allows it", s).isTrue();
         Segment render = segments.get(i - 1);
         assertThat(render.range().contains(k.leading()))
             .as("leading pictures %s of KEEP start %s lie inside the RENDER %s before it", k.leading(), s, render).isTrue();
@@ -117,7 +116,7 @@ final class PlanRules {
   static long minimalRenderedFrames(MasterFacts m, boolean[] must) {
     int n = Math.toIntExact(m.frameCount());
     boolean[] renderStart = new boolean[n + 1];
-    boolean[] isPoint = new boolean[n + 1]; // a point where a KEEP may start after a RENDER
+    boolean[] isPoint = new boolean[n + 1];
     long[] leadStart = new long[n + 1];
     if (m.intraOnly()) {
       for (int f = 0; f < n; f++) {
@@ -128,7 +127,7 @@ final class PlanRules {
     } else {
       for (RandomAccessPoint p : m.randomAccessPoints()) {
         renderStart[(int) p.leading().start()] = true;
-        isPoint[(int) p.frame()] = p.keepStart();
+        isPoint[(int) p.frame()] = true;
         leadStart[(int) p.frame()] = p.leading().start();
       }
     }

@@ -41,13 +41,11 @@ class PlannerPropertyTest {
       List<RandomAccessPoint> points = new ArrayList<>();
       points.add(RandomAccessPoint.closed(0));
       int maxGap = 1 + r.nextInt(20);
-      boolean recoveryPoints = r.nextInt(4) == 0; // some points allow no KEEP after a RENDER (x264 open GOP)
       long f = 1 + r.nextInt(maxGap);
       while (f < n) {
         long gapBefore = f - points.get(points.size() - 1).frame();
         int lead = r.nextBoolean() ? 0 : r.nextInt((int) Math.min(gapBefore, 6)); // leading pictures stay after the previous point
-        RandomAccessPoint p = RandomAccessPoint.open(f, lead);
-        points.add(recoveryPoints && r.nextInt(3) != 0 ? new RandomAccessPoint(f, p.leading(), false) : p);
+        points.add(RandomAccessPoint.open(f, lead));
         f += 1 + r.nextInt(maxGap);
       }
       master = new MasterFacts(n, RATE, TC, false, points);

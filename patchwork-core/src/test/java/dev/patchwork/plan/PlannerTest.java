@@ -52,23 +52,6 @@ class PlannerTest {
   }
 
   @Test
-  void aRenderRunsOnPastPointsWhereNoKeepMayStart() {
-    // x264 open GOP: recovery points every 60 frames with 2 leading pictures, an IDR picture at 0 and at 300
-    List<RandomAccessPoint> points = new java.util.ArrayList<>();
-    for (long f = 0; f < 600; f += 60) {
-      RandomAccessPoint open = RandomAccessPoint.open(f, f == 0 || f == 300 ? 0 : 2);
-      points.add(f == 0 || f == 300 ? open : new RandomAccessPoint(f, open.leading(), false));
-    }
-    MasterFacts m = new MasterFacts(600, RATE, TC, false, points);
-    // the render starts at the recovery point's leading pictures as usual, and ends at the next IDR picture
-    assertThat(plan(m, change(100, 150)).segments()).containsExactly(keep(0, 58), render(58, 242), keep(300, 300));
-    // after the last IDR picture, to the end
-    assertThat(plan(m, change(400, 401)).segments()).containsExactly(keep(0, 358), render(358, 242));
-    // a change before the IDR picture at 300 ends right there
-    assertThat(plan(m, change(299, 300)).segments()).containsExactly(keep(0, 238), render(238, 62), keep(300, 300));
-  }
-
-  @Test
   void closedGopsRenderWholeGops() {
     MasterFacts m = MasterFacts.closedGops(600, RATE, TC, 60);
     assertThat(plan(m, change(100, 150)).segments()).containsExactly(keep(0, 60), render(60, 120), keep(180, 420));

@@ -96,22 +96,9 @@ class ContentIndexTest {
   void masterFactsCarryEveryRandomAccessPointAndItsLeadingPictures() {
     MasterFacts facts = example.masterFacts();
 
-    // an H.264 master with open GOPs: its points after frame 0 are recovery points, where no KEEP may follow a RENDER
     assertThat(facts).isEqualTo(new MasterFacts(240, FrameRate.of(24000, 1001), Timecode.parse("01:00:00:00", FrameRate.of(24000, 1001)),
-        false, List.of(RandomAccessPoint.closed(0), recoveryPoint(48, 2), recoveryPoint(96, 2), recoveryPoint(144, 2),
-            recoveryPoint(192, 2))));
-
-    // the same GOPs in HEVC (CRA pictures) allow it
-    VideoStream v = example.video();
-    Sidecar hevc = new Sidecar(example.master(), new VideoStream("hevc", v.profile(), v.level(), v.pixelFormat(), v.width(), v.height(),
-        v.sampleAspectRatio(), v.fieldOrder(), v.bitRate(), v.color(), v.gop()), example.audio(), example.encoder(), example.origin(),
-        example.content(), example.history());
-    assertThat(hevc.masterFacts().randomAccessPoints()).containsExactly(RandomAccessPoint.closed(0), RandomAccessPoint.open(48, 2),
-        RandomAccessPoint.open(96, 2), RandomAccessPoint.open(144, 2), RandomAccessPoint.open(192, 2));
-  }
-
-  private static RandomAccessPoint recoveryPoint(long frame, int lead) {
-    return new RandomAccessPoint(frame, RandomAccessPoint.open(frame, lead).leading(), false);
+        false, List.of(RandomAccessPoint.closed(0), RandomAccessPoint.open(48, 2), RandomAccessPoint.open(96, 2),
+            RandomAccessPoint.open(144, 2), RandomAccessPoint.open(192, 2))));
   }
 
   @Test

@@ -35,8 +35,7 @@ class PlanCommandTest {
 
   @Test
   void jsonCoversTheWholeMasterInOrder() throws IOException {
-    // Fixture: 240 frames at 23.976 from 01:00:00:00; points 0, 48, 96, 144, 192 (2 leading pictures after 0). An
-    // x264 open-GOP master: the points after 0 are recovery points, where no KEEP may follow a RENDER.
+    // Fixture: 240 frames at 23.976 from 01:00:00:00; points 0, 48, 96, 144, 192 (2 leading pictures after 0).
     Run r = run("plan", master.toString(), "--change", "100+24", "--change", "01:00:08:00-01:00:08:02", "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode segments = new ObjectMapper().readTree(r.out()).get("segments");
@@ -48,9 +47,10 @@ class PlanCommandTest {
       kinds.append(s.get("kind").asText().charAt(0));
     }
     assertThat(next).isEqualTo(240);
-    assertThat(kinds).hasToString("kr");
-    // 100+24 renders from 96's leading pictures (94) to the end, which holds the second change too
-    assertThat(segments.get(1).toString()).isEqualTo("{\"kind\":\"render\",\"start\":94,\"frames\":146}");
+    assertThat(kinds).hasToString("krkr");
+    // 01:00:08:00 is frame 192, a point whose leading pictures are 190-191: render from 190 to the end.
+    assertThat(segments.get(1).toString()).isEqualTo("{\"kind\":\"render\",\"start\":94,\"frames\":50}");
+    assertThat(segments.get(3).toString()).isEqualTo("{\"kind\":\"render\",\"start\":190,\"frames\":50}");
     assertThat(r.err()).isEmpty();
   }
 
@@ -91,14 +91,14 @@ class PlanCommandTest {
   void startTimecodeOverrideShiftsTimecodeRanges() {
     Run r = run("plan", master.toString(), "--start-tc", "00:59:59:00", "--change", "01:00:00:00-01:00:00:01", "--json");
     assertThat(r.code()).as(r.err()).isZero();
-    // 01:00:00:00 is frame 24 when the master starts at 00:59:59:00: in the first GOP (and rendered to the end,
-    // since the later points are x264 recovery points)
-    assertThat(r.out()).contains("{\"kind\":\"render\",\"start\":0,\"frames\":240}");
+    // 01:00:00:00 is frame 24 when the master starts at 00:59:59:00: in the first GOP. The RENDER runs to the
+    // next point, 48, whose leading pictures 46-47 are stored after it and so are rendered too.
+    assertThat(r.out()).contains("{\"kind\":\"render\",\"start\":0,\"frames\":48}");
     Run without = run("plan", master.toString(), "--change", "01:00:00:00-01:00:00:01", "--json");
-    assertThat(without.out()).contains("{\"kind\":\"render\",\"start\":0,\"frames\":240}");
+    assertThat(without.out()).contains("{\"kind\":\"render\",\"start\":0,\"frames\":48}");
     Run shifted = run("plan", master.toString(), "--start-tc", "00:59:57:00", "--change", "01:00:01:00-01:00:01:01", "--json");
     // now frame 96: a point whose leading pictures are 94-95, so the RENDER starts at 94.
-    assertThat(shifted.out()).contains("{\"kind\":\"render\",\"start\":94,\"frames\":146}");
+    assertThat(shifted.out()).contains("{\"kind\":\"render\",\"start\":94,\"frames\":50}");
   }
 
   @Test

@@ -62,11 +62,8 @@ public record AccessPoint(
     return leading.isEmpty();
   }
 
-  /**
-   * The planner's view: the point, its leading pictures, and whether a KEEP may start here after a RENDER (not at
-   * an H.264 recovery point, whose pictures carry on the numbering of the pictures decoded before them).
-   */
+  /** The planner's view: the point and its leading pictures. */
   public RandomAccessPoint toRandomAccessPoint() {
-    return new RandomAccessPoint(frame, leading, kind != Kind.RECOVERY_POINT);
+    return new RandomAccessPoint(frame, leading);
   }
 }

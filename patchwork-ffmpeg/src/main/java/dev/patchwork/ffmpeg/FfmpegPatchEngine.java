@@ -41,8 +41,8 @@ import java.util.Objects;
  * <h2>Codecs and containers</h2>
  * H.264 (closed GOPs: IDR key frames), HEVC (IDR or CRA with RASL pictures, x265's default), MPEG-2 (open or closed
  * GOPs) and intra-only codecs (ProRes, DNxHD/DNxHR, …) in MOV, MP4, Matroska and MXF (MPEG-2 and intra codecs).
- * H.264 with open GOPs (x264 {@code open-gop}: I pictures with a recovery point) is refused with an
- * {@link dev.patchwork.UnsupportedMasterException} when a kept GOP would start at such a point after a re-rendered one.
+ * H.264 with open GOPs (x264 {@code open-gop}: I pictures with a recovery point): a RENDER followed by such a point is
+ * rendered as intra pictures and put into the master's own picture slots ({@link OpenGopSeam}).
  *
  * <p>Thread-safe; each {@link #patch} call runs on the calling thread.
  */

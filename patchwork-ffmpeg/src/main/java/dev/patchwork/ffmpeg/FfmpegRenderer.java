@@ -300,7 +300,11 @@ public final class FfmpegRenderer implements Renderer {
     }
     InputInfo master = InputInfo.probe(tools, request.master(), false, "master");
     VideoEncoding encoding = VideoEncoding.of(sidecar, master.video(), format -> firstVideoPacket(master, format));
-    Job job = new Job(sidecar, segment, master, encoding);
+    if (request.intra() && !encoding.intraOnly() && !encoding.codec().equals("h264")) {
+      throw new UnsupportedMasterException(sidecar.master().fileName() + ": intra pictures in the master's picture slots are only made "
+          + "for H.264 (x264) masters, not " + sidecar.video().codec());
+    }
+    Job job = new Job(sidecar, segment, master, encoding, request.intra());
     List<String> argv = job.command();
 
     Path output = request.output().toAbsolutePath();
@@ -361,7 +365,10 @@ public final class FfmpegRenderer implements Renderer {
     private final String pcmCodec;
     private final List<Long> keyFrames;
 
-    Job(Sidecar sidecar, Segment segment, InputInfo master, VideoEncoding encoding) {
+    private final boolean intra;
+
+    Job(Sidecar sidecar, Segment segment, InputInfo master, VideoEncoding encoding, boolean intra) {
+      this.intra = intra && !encoding.intraOnly();
       this.sidecar = sidecar;
       this.segment = segment;
       this.master = master;
@@ -412,10 +419,17 @@ public final class FfmpegRenderer implements Renderer {
       return out;
     }
 
-    /** Segment offsets that must be key frames: 0 and every master random-access point inside the segment. */
+    /**
+     * Segment offsets that must be key frames: 0 and every master random-access point inside the segment; every
+     * frame for an intra request.
+     */
     private List<Long> keyFrames() {
       if (encoding.intraOnly()) return List.of();
       List<Long> out = new ArrayList<>();
+      if (intra) {
+        for (long i = 0; i < segment.frames(); i++) out.add(i);
+        return out;
+      }
       out.add(0L);
       for (RandomAccessPoint p : sidecar.masterFacts().randomAccessPoints()) {
         if (p.frame() > segment.start() && p.frame() < segment.endExclusive()) out.add(p.frame() - segment.start());
@@ -502,6 +516,7 @@ public final class FfmpegRenderer implements Renderer {
       if (encoding.codec().equals("mpeg2video")) argv.addAll(List.of("-g", Long.toString(segment.frames() + 1)));
       argv.addAll(List.of("-fps_mode", "passthrough"));
       if (!keyFrames.isEmpty()) argv.addAll(List.of("-force_key_frames", "expr:" + keyFrameExpression(keyFrames)));
+      if (intra) argv.addAll(List.of("-forced-idr", "1")); // each frame an IDR picture, whatever open-gop says
       if (!audio.isEmpty()) argv.addAll(List.of("-map", "[aout]", "-c:a", pcmCodec));
       argv.addAll(List.of("-map_metadata", "-1", "-map_chapters", "-1", "-f", "matroska"));
       return argv;

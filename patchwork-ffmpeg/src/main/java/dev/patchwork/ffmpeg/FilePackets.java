@@ -32,6 +32,14 @@ final class FilePackets implements Closeable {
     this.layout = layoutOf(formatName);
   }
 
+  /** ffprobe's format name for a file Patchwork wrote, by its extension. */
+  static String formatOf(java.nio.file.Path file) {
+    String n = file.getFileName().toString();
+    if (n.endsWith(".mkv")) return "matroska,webm";
+    if (n.endsWith(".mxf")) return "mxf";
+    return "mov,mp4,m4a,3gp,3g2,mj2";
+  }
+
   static Layout layoutOf(String formatName) {
     for (String name : formatName.split(",")) {
       switch (name) {

@@ -117,6 +117,15 @@ final class MasterTimeline {
   }
 
   /**
+   * True if RENDER {@code s} is followed by a KEEP at an H.264 open-GOP I picture, so that it goes into the master's
+   * picture slots ({@link OpenGopSeam}) and must be rendered as intra pictures.
+   */
+  boolean slotsBefore(Segment s) {
+    if (intraOnly() || s.endExclusive() >= frameCount()) return false;
+    return OpenGopSeam.applies(probe, pointAt(s.endExclusive()));
+  }
+
+  /**
    * Checks, before anything is rendered, that the plan's cuts are cuts of this master (the sidecar it was planned
    * from may be stale) and that every seam can be spliced in {@code container}.
    */
@@ -134,7 +143,10 @@ final class MasterTimeline {
         if (s.start() > 0) endPacket(s.start());
       } else {
         startPacket(s.start());
-        if (previous != null && !intraOnly()) SeamBridge.needed(probe, container, pointAt(s.start()));
+        if (previous != null && !intraOnly()) {
+          AccessPoint p = pointAt(s.start());
+          if (OpenGopSeam.applies(probe, p)) OpenGopSeam.check(container, p); else SeamBridge.needed(probe, container, p);
+        }
       }
       previous = s;
     }

@@ -103,7 +103,7 @@ final class PatchRun {
         Path file = ws.file("render-" + n + ".mkv");
         listener.segmentStarted(s);
         t = System.nanoTime();
-        job.renderer().render(new Renderer.Request(job.master(), job.sidecar(), s, file, listener));
+        job.renderer().render(new Renderer.Request(job.master(), job.sidecar(), s, file, listener, timeline.slotsBefore(s)));
         renderTimes.put(s, Duration.ofNanos(System.nanoTime() - t));
         listener.segmentFinished(s);
         cancelPoint();
@@ -144,7 +144,7 @@ final class PatchRun {
       // the output's content index (its hashes, and the kept GOPs' evidence) is read while its seams decode (3 workers)
       Future<ContentIndexer.Indexed> indexing = background.submit(
           () -> phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out.media(), runStarts())));
-      verifier.checkRenderedPackets(out.media(), rendered, findings);
+      verifier.checkRenderedPackets(out.media(), spliced.rendered(), findings);
       listener.message("verifying seams");
       OutputVerifier.SeamCounts seams = verifier.checkSeams(windows, Background.get(decodes), Background.get(reference), findings);
       ContentIndexer.Indexed indexed = Background.get(indexing);

@@ -50,14 +50,6 @@ record SeamBridge(Path file, int packets, long bytes) {
    * @throws UnsupportedMasterException if no kept GOP can start at {@code point} after re-rendered pictures
    */
   static boolean needed(MediaProbe master, SpliceContainer container, AccessPoint point) {
-    if (point.kind() == AccessPoint.Kind.RECOVERY_POINT) {
-      // the planner never keeps from such a point after a RENDER (RandomAccessPoint.keepStart); it gets here only when the
-      // sidecar claims closed GOPs for a master that has recovery points
-      throw new UnsupportedMasterException("frame " + point.frame() + " of the master is an H.264 I picture with a recovery point "
-          + "(an open GOP, as x264 open-gop writes), not an IDR picture, but the sidecar does not say that the master's GOPs are open; "
-          + "the pictures kept after it would carry on the numbering of the re-rendered ones. Adopt the master again "
-          + "(adopt --force) so that the plan re-renders on to the next IDR picture");
-    }
     boolean needed = point.lead() > 0 || point.kind() == AccessPoint.Kind.CRA;
     if (needed) {
       String codec = master.video().codecName();
@@ -162,7 +154,7 @@ record SeamBridge(Path file, int packets, long bytes) {
     byte[] extradata = FfprobeProber.extradata(tools, master.path(), master.video().index());
     int lengthSize = PictureClassifier.nalLengthSize(PictureClassifier.Codec.HEVC, extradata);
     if (lengthSize == 0) throw new UnsupportedMasterException("cannot find the NAL units of this HEVC master (no hvcC length size)");
-    try (FilePackets packets = new FilePackets(bridge, formatOf(bridge));
+    try (FilePackets packets = new FilePackets(bridge, FilePackets.formatOf(bridge));
         FileChannel ch = FileChannel.open(bridge, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long start = packets.payloadStart(index.position(0), index.byteSize(0));
       if (start < 0) throw new IOException("the bridge's first packet is not where ffprobe says");
@@ -197,7 +189,7 @@ record SeamBridge(Path file, int packets, long bytes) {
   // --- MPEG-2 --------------------------------------------------------------------------------------------
 
   private static void editPackets(Path bridge, PacketIndex index, int lead) throws IOException {
-    try (FilePackets packets = new FilePackets(bridge, formatOf(bridge));
+    try (FilePackets packets = new FilePackets(bridge, FilePackets.formatOf(bridge));
         FileChannel ch = FileChannel.open(bridge, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       for (int i = 0; i < index.packetCount(); i++) {
         long start = packets.payloadStart(index.position(i), index.byteSize(i));
@@ -246,13 +238,6 @@ record SeamBridge(Path file, int packets, long bytes) {
   }
 
   // --- helpers -------------------------------------------------------------------------------------------
-
-  private static String formatOf(Path file) {
-    String n = file.getFileName().toString();
-    if (n.endsWith(".mkv")) return "matroska,webm";
-    if (n.endsWith(".mxf")) return "mxf";
-    return "mov,mp4,m4a,3gp,3g2,mj2";
-  }
 
   private static byte[] read(FileChannel ch, long pos, int size) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(size);

@@ -47,8 +47,10 @@ final class Splicer {
    * @param file          the output file
    * @param bridgedFrames random-access points of the master whose first GOP was bridged (modified)
    * @param script        the concat script that was used
+   * @param rendered      the re-rendered segments as spliced (one before an H.264 open GOP is put into the master's
+   *                      picture slots together with that GOP, see {@link OpenGopSeam})
    */
-  record Output(Path file, Set<Long> bridgedFrames, ConcatScript script) {}
+  record Output(Path file, Set<Long> bridgedFrames, ConcatScript script, Map<Segment, RenderedSegment> rendered) {}
 
   private final FfmpegTools tools;
   private final MasterTimeline timeline;
@@ -65,23 +67,52 @@ final class Splicer {
     this.firstAudio = firstAudio;
   }
 
-  Output splice(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Path output, PatchListener listener) {
+  Output splice(PatchPlan plan, Map<Segment, RenderedSegment> renderedSegments, Path output, PatchListener listener) {
     MediaProbe master = timeline.probe();
+    Map<Segment, RenderedSegment> rendered = new java.util.LinkedHashMap<>(renderedSegments);
     ConcatScript script = new ConcatScript();
     Set<Long> bridged = new TreeSet<>();
     long n = timeline.frameCount();
+    List<Segment> segments = plan.segments();
     Segment previous = null;
-    for (Segment s : plan.segments()) {
+    Long resumeFrom = null; // where a KEEP goes on after its first GOP went out with the RENDER before it
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
       long a = s.start();
       long b = s.endExclusive();
       if (s.isRender()) {
+        Segment keep = i + 1 < segments.size() ? segments.get(i + 1) : null;
+        AccessPoint p = keep == null || timeline.intraOnly() ? null : timeline.pointAt(keep.start());
+        if (OpenGopSeam.applies(master, p)) {
+          int keepEnd = timeline.endPacket(keep.endExclusive());
+          AccessPoint next = timeline.pointAfter(p);
+          int gopEnd = next == null ? master.packets().packetCount() : Math.min(next.packet(), keepEnd);
+          listener.message("putting frames " + a + "-" + (b - 1) + " into the master's picture slots before the open GOP at frame "
+              + keep.start());
+          OpenGopSeam.Slotted slotted = OpenGopSeam.build(tools, timeline, container, rendered.get(s), p, gopEnd, workspace.dir());
+          rendered.put(s, slotted.segment());
+          bridged.add(keep.start());
+          long until = gopEnd == keepEnd ? keep.endExclusive() : next.frame();
+          script.add(slotted.segment().video(), slotted.inpointMicros(), null, timeline.micros(until) - timeline.micros(a));
+          previous = s;
+          if (gopEnd == keepEnd) {
+            previous = keep;
+            i++;
+          } else {
+            resumeFrom = until;
+          }
+          continue;
+        }
         script.add(rendered.get(s).video(), null, null, timeline.micros(b) - timeline.micros(a));
         previous = s;
         continue;
       }
       long from = a;
       int keepEnd = timeline.endPacket(b);
-      if (previous != null && !timeline.intraOnly()) {
+      if (resumeFrom != null) {
+        from = resumeFrom;
+        resumeFrom = null;
+      } else if (previous != null && !timeline.intraOnly()) {
         AccessPoint p = timeline.pointAt(a);
         if (SeamBridge.needed(master, container, p)) {
           AccessPoint next = timeline.pointAfter(p);
@@ -119,7 +150,7 @@ final class Splicer {
       throw new PatchworkException("cannot write " + output + " to disk: " + e, e);
     }
     listener.segmentFinished(null);
-    return new Output(output, bridged, script);
+    return new Output(output, bridged, script, Map.copyOf(rendered));
   }
 
   private List<String> finalPass(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Path list, Path output) {

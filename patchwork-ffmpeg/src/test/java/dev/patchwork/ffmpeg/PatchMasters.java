@@ -34,7 +34,10 @@ enum PatchMasters {
   H264_OPEN_GOP_MKV("mkv", "matroska", List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "22", "-g", "25", "-keyint_min", "25",
       "-sc_threshold", "0", "-bf", "2", "-x264-params", "open-gop=1"), List.of("-an")),
   H264_OPEN_GOP_MP4("mp4", "mp4", List.of("-c:v", "libx264", "-preset", "medium", "-crf", "22", "-g", "24", "-keyint_min", "24",
-      "-sc_threshold", "0", "-x264-params", "open-gop=1"), List.of("-c:a", "pcm_s16le"));
+      "-sc_threshold", "0", "-x264-params", "open-gop=1"), List.of("-c:a", "pcm_s16le")),
+  H264_OPEN_GOP_MOV("mov", "mov", List.of("-c:v", "libx264", "-preset", "fast", "-crf", "22", "-g", "20", "-keyint_min", "20",
+      "-sc_threshold", "0", "-bf", "3", "-coder", "0", "-x264-params", "open-gop=1:b-pyramid=strict"),
+      List.of("-c:a", "pcm_s24le", "-timecode", "10:00:00:00"));
 
   static final int FRAMES = 100;
 

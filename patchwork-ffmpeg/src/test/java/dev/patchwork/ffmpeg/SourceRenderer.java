@@ -67,7 +67,11 @@ final class SourceRenderer implements Renderer {
       long k = r.randomAccessFrame();
       if (k > s.start() && k < s.endExclusive()) keys.add("eq(n," + (k - s.start()) + ")");
     }
-    if (keys.length() > "expr:".length()) argv.addAll(List.of("-force_key_frames", keys.toString()));
+    if (request.intra()) {
+      argv.addAll(List.of("-force_key_frames", "expr:1", "-forced-idr", "1")); // every frame an IDR picture
+    } else if (keys.length() > "expr:".length()) {
+      argv.addAll(List.of("-force_key_frames", keys.toString()));
+    }
     if (audio) {
       long from = SpliceTime.sampleOfFrame(s.start(), rate, sampleRate);
       long to = SpliceTime.sampleOfFrame(s.endExclusive(), rate, sampleRate);
