@@ -24,17 +24,10 @@ final class ResolveMasterCommand implements Callable<Integer> {
       description = "The master to write; its extension must be the render format's (.mov for QuickTime, .mxf for MXF, …).")
   Path output;
 
-  @Option(names = "--preset", paramLabel = "P", description = "Load this render preset first.")
-  String preset;
-
-  @Option(names = "--format", paramLabel = "F", description = "Render format id (mov, mxf_op1a, …); with --codec.")
-  String format;
-
-  @Option(names = "--codec", paramLabel = "C", description = "Render codec id (ProRes422HQ, …); with --format.")
-  String codec;
-
   @Option(names = "--verbose", description = "Log details and print stack traces on errors.")
   boolean verbose;
+
+  @Mixin ResolveRenderArgs renderArgs;
 
   @Mixin ResolveArgs resolveArgs;
 
@@ -43,12 +36,12 @@ final class ResolveMasterCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
-    var renderFormat = ResolveArgs.format(cl, format, codec);
+    var renderFormat = renderArgs.renderFormat(cl);
     FfmpegTools tools = FfmpegTools.locate();
     ResolveMaster m;
     try (Resolve r = resolveArgs.connector(cl).connect()) {
       ResolveMasterRenderer renderer = ResolveMasterRenderer.of(r, tools);
-      if (preset != null) renderer = renderer.withPreset(preset);
+      if (renderArgs.preset != null) renderer = renderer.withPreset(renderArgs.preset);
       if (renderFormat != null) renderer = renderer.withFormat(renderFormat);
       m = renderer.render(output, new ProgressPrinter(cl.getErr()));
     }

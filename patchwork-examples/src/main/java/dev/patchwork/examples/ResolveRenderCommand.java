@@ -36,15 +36,6 @@ final class ResolveRenderCommand implements Callable<Integer> {
   @Option(names = "--timeline", paramLabel = "T", description = "The timeline (default: the one open in the local Resolve).")
   String timeline;
 
-  @Option(names = "--preset", paramLabel = "P", description = "Load this render preset on every node first.")
-  String preset;
-
-  @Option(names = "--format", paramLabel = "F", description = "Render format id (mov, mxf_op1a, …); with --codec.")
-  String format;
-
-  @Option(names = "--codec", paramLabel = "C", description = "Render codec id (ProRes422HQ, …); with --format.")
-  String codec;
-
   @Option(names = "--chunk-seconds", paramLabel = "S", description = "About how long each chunk is (default: 60).")
   Integer chunkSeconds;
 
@@ -54,6 +45,8 @@ final class ResolveRenderCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Log details and print stack traces on errors.")
   boolean verbose;
 
+  @Mixin ResolveRenderArgs renderArgs;
+
   @Mixin ResolveArgs resolveArgs;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -61,7 +54,7 @@ final class ResolveRenderCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
-    var renderFormat = ResolveArgs.format(cl, format, codec);
+    var renderFormat = renderArgs.renderFormat(cl);
     List<String> hosts = ResolveArgs.split(nodes);
     if (hosts.isEmpty()) throw new CommandLine.ParameterException(cl, "--nodes needs at least one address");
     if (chunkSeconds != null && chunkSeconds <= 0) throw new CommandLine.ParameterException(cl, "--chunk-seconds must be positive");
@@ -74,7 +67,7 @@ final class ResolveRenderCommand implements Callable<Integer> {
     }
     if (project != null) renderer = renderer.withProject(project);
     if (timeline != null) renderer = renderer.withTimeline(timeline);
-    if (preset != null) renderer = renderer.withPreset(preset);
+    if (renderArgs.preset != null) renderer = renderer.withPreset(renderArgs.preset);
     if (renderFormat != null) renderer = renderer.withFormat(renderFormat);
     if (chunkSeconds != null) renderer = renderer.withChunkDuration(Duration.ofSeconds(chunkSeconds));
     if (gop != null) renderer = renderer.withGop(gop);
