@@ -101,9 +101,12 @@ final class ContentIndexer {
     for (int i = 1; i < bounds.length; i++) {
       if (bounds[i] < bounds[i - 1] || (i <= n + 1 && i > 1 && bounds[i] <= bounds[i - 1])) return null;
     }
-    Payloads cursor = new Payloads(spans, payload, idx, bounds);
+    int[] first = new int[n + 1];
+    for (int r = 0; r < n; r++) first[r] = spans.get(r).firstPacket();
+    first[n] = spans.get(n - 1).endPacket();
+    PayloadRanges cursor = new PayloadRanges(idx, first, bounds, p -> payload[p]);
     ContentHasher.Result hashed = ContentHasher.hash(probe.path(), bounds, cursor, ContentHasher.Progress.NONE, Cancellation.NONE);
-    if (cursor.gaveUp) return null;
+    if (cursor.gaveUp()) return null;
     if (hashed.bytesRead() != size) throw new IOException("the file changed while it was hashed");
     List<Region> regions = new ArrayList<>(n);
     for (int r = 0; r < n; r++) {
@@ -114,60 +117,6 @@ final class ContentIndexer {
     ContentIndex index = new ContentIndex(Region.header(bounds[1], hashed.spanSha256()[0]), regions,
         Region.trailer(lastEnd, size - lastEnd, hashed.spanSha256()[n + 1]));
     return new Indexed(index, hashed.fileSha256(), size);
-  }
-
-  /** The regions' video payloads in file order, for {@link ContentHasher}; gives up at the first one out of place. */
-  private static final class Payloads implements ContentHasher.Ranges {
-    private final List<Span> spans;
-    private final long[] payload;
-    private final PacketIndex idx;
-    private final long[] bounds;
-    private int region;
-    private int packet;
-    private long previousEnd;
-    private long start;
-    private long length;
-    volatile boolean gaveUp;
-
-    Payloads(List<Span> spans, long[] payload, PacketIndex idx, long[] bounds) {
-      this.spans = spans;
-      this.payload = payload;
-      this.idx = idx;
-      this.bounds = bounds;
-      this.packet = spans.get(0).firstPacket();
-    }
-
-    @Override
-    public boolean next() {
-      if (gaveUp || packet >= spans.get(spans.size() - 1).endPacket()) return false;
-      while (packet >= spans.get(region).endPacket()) region++;
-      long s = payload[packet];
-      int size = idx.byteSize(packet);
-      if (s < previousEnd || s < bounds[region + 1] || s + size > bounds[region + 2]) {
-        gaveUp = true;
-        return false;
-      }
-      start = s;
-      length = size;
-      previousEnd = s + size;
-      packet++;
-      return true;
-    }
-
-    @Override
-    public long start() {
-      return start;
-    }
-
-    @Override
-    public long length() {
-      return length;
-    }
-
-    @Override
-    public int span() {
-      return region + 1;
-    }
   }
 
   /**

@@ -141,9 +141,9 @@ public final class FfmpegAdopter {
 
     l.message("hashing " + master.getFileName() + " (" + bytesText(size) + ")");
     ContentHasher.Result hashed;
-    PayloadCursor payloads;
+    PayloadRanges payloads;
     try (FilePackets file = new FilePackets(master, probe.formatName())) {
-      payloads = new PayloadCursor(probe.packets(), layout, file);
+      payloads = PayloadRanges.inFile(probe.packets(), layout.firstPacket, layout.bounds, file);
       hashed = ContentHasher.hash(master, layout.bounds, payloads, (done, total) -> l.progress(null, done, total), Cancellation.NONE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + master, e);
@@ -266,72 +266,6 @@ public final class FfmpegAdopter {
   }
 
   // --- video payload hashes --------------------------------------------------------------------------------
-
-  /**
-   * The video packets' payloads in file order for {@link ContentHasher}: each packet's bytes as the demuxer hands
-   * them out, assigned to its region's span. Gives up (and the hashes are taken through ffmpeg instead) when a
-   * payload cannot be located or would not lie in order inside its region.
-   */
-  private static final class PayloadCursor implements ContentHasher.Ranges {
-    private final PacketIndex index;
-    private final ContentLayout layout;
-    private final FilePackets file;
-    private int packet;
-    private int region;
-    private long previousEnd;
-    private long start;
-    private long length;
-    private String reason;
-
-    PayloadCursor(PacketIndex index, ContentLayout layout, FilePackets file) {
-      this.index = index;
-      this.layout = layout;
-      this.file = file;
-      this.packet = layout.firstPacket[0];
-      if (file.layout() == FilePackets.Layout.OTHER) reason = "the container scatters packets";
-    }
-
-    boolean gaveUp() {
-      return reason != null;
-    }
-
-    String reason() {
-      return reason;
-    }
-
-    @Override
-    public boolean next() throws IOException {
-      if (reason != null || packet >= index.packetCount()) return false;
-      while (packet >= layout.firstPacket[region + 1]) region++;
-      int size = index.byteSize(packet);
-      long s = file.payloadStart(index.position(packet), size);
-      int span = ContentLayout.spanOf(region);
-      if (s < 0 || s < previousEnd || s < layout.bounds[span] || s + size > layout.bounds[span + 1]) {
-        reason = "packet " + packet + " at byte " + index.position(packet) + (s < 0 ? " cannot be located" : " lies out of order");
-        return false;
-      }
-      start = s;
-      length = size;
-      previousEnd = s + size;
-      packet++;
-      return true;
-    }
-
-    @Override
-    public long start() {
-      return start;
-    }
-
-    @Override
-    public long length() {
-      return length;
-    }
-
-    @Override
-    public int span() {
-      return ContentLayout.spanOf(region);
-    }
-  }
 
   /** The regions' video hashes from the packets as {@code ffmpeg -c copy -f data} writes them: one more read. */
   private String[] streamedVideoHashes(MediaProbe probe, ContentLayout layout) {
