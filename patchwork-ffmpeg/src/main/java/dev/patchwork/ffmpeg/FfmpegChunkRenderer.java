@@ -303,14 +303,13 @@ public final class FfmpegChunkRenderer implements ChunkRenderer {
    */
   static String concatList(ChunkJob job) {
     FrameRate rate = job.rate();
-    StringBuilder sb = new StringBuilder("ffconcat version 1.0\n");
+    ConcatScript script = new ConcatScript();
     for (ChunkTask t : job.videoTasks()) {
       long from = micros(t.firstFrame(), rate);
       long to = micros(t.firstFrame() + t.frameCount(), rate);
-      sb.append("file ").append(quote(t.output())).append('\n');
-      sb.append("duration ").append(seconds(to - from)).append('\n');
+      script.add(Path.of(t.output()), null, null, to - from);
     }
-    return sb.toString();
+    return script.text();
   }
 
   /** The start of {@code frame} in whole microseconds, halves rounded up. */
@@ -320,15 +319,6 @@ public final class FfmpegChunkRenderer implements ChunkRenderer {
     return n.divide(BigInteger.valueOf(rate.numerator()).multiply(BigInteger.TWO)).longValueExact();
   }
 
-  private static String seconds(long micros) {
-    String frac = Long.toString(micros % 1_000_000L);
-    return micros / 1_000_000L + "." + "0".repeat(6 - frac.length()) + frac;
-  }
-
-  /** ffconcat quoting: everything literal inside single quotes; a quote itself written {@code '\''}. */
-  static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
-  }
 
   private void removeWorkDirectory(ChunkJob job) {
     Path dir = Path.of(job.workDirectory());

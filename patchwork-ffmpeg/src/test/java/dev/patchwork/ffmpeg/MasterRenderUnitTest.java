@@ -49,7 +49,7 @@ class MasterRenderUnitTest {
 
   @Test
   void concatQuotesPathsWithQuotesAndSpaces() {
-    assertThat(FfmpegChunkRenderer.quote("/a b/it's.mov")).isEqualTo("'/a b/it'\\''s.mov'");
+    assertThat(ConcatScript.quote("/a b/it's.mov")).isEqualTo("'/a b/it'\\''s.mov'");
   }
 
   @Test
