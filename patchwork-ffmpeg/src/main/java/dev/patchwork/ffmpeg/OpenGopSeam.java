@@ -146,7 +146,8 @@ final class OpenGopSeam {
       long earliest = Long.MAX_VALUE;
       for (int i = 0; i < count; i++) earliest = Math.min(earliest, oi.pts(i));
       if (!oi.timeBase().equals(tb)) throw new PatchworkException("the spliced open GOP at frame " + point.frame() + " has time base " + oi.timeBase());
-      return new Slotted(new RenderedSegment(s, intra.rendered(), out, intra.audio(), count, bytes, sha), SpliceTime.ceilMicros(earliest, tb));
+      RenderedSegment slotted = new RenderedSegment(s, intra.rendered(), out, intra.audio(), count, bytes, sha, mi.frameOf(startPacket));
+      return new Slotted(slotted, SpliceTime.ceilMicros(earliest, tb));
     } catch (IOException e) {
       throw new PatchworkException("cannot splice before the open GOP at frame " + point.frame() + ": " + e.getMessage(), e);
     }

@@ -130,8 +130,7 @@ final class OutputVerifier {
     PacketIndex idx = output.packets();
     for (Segment s : plan.renderSegments()) {
       RenderedSegment r = rendered.get(s);
-      int first = Integer.MAX_VALUE; // the segment's first packet in decode order (its first frame's, unless it starts open)
-      for (long f = s.start(); f < s.endExclusive(); f++) first = Math.min(first, idx.packetOf(f));
+      int first = idx.packetOf(r.firstFrame());
       int end = first + r.packets();
       Optional<String> sha = Optional.empty();
       if (r.videoSha256() != null && end <= idx.packetCount()) {

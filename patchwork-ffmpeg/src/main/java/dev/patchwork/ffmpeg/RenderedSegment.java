@@ -23,8 +23,12 @@ import java.util.Objects;
  * @param bytes    video bytes in {@code video}
  * @param videoSha256 SHA-256 of the video packets' payloads in {@code video}, in decode order (read from the file), or
  *                 null where the container does not let them be located
+ * @param firstFrame the master frame shown by {@code video}'s first packet: the segment's first frame, or, for a
+ *                 segment put into the master's picture slots before an open GOP ({@link OpenGopSeam}), the frame of
+ *                 the random-access point its leading pictures are decoded after
  */
-record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream audio, int packets, long bytes, String videoSha256) {
+record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream audio, int packets, long bytes, String videoSha256,
+    long firstFrame) {
 
   RenderedSegment {
     Objects.requireNonNull(segment, "segment");
@@ -38,7 +42,7 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
 
   /** The same segment, its audio left out of the splice. */
   RenderedSegment withoutAudio() {
-    return new RenderedSegment(segment, rendered, video, null, packets, bytes, videoSha256);
+    return new RenderedSegment(segment, rendered, video, null, packets, bytes, videoSha256, firstFrame);
   }
 
   /**
@@ -113,7 +117,7 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     } catch (java.io.IOException e) {
       throw new dev.patchwork.PatchworkException("cannot read " + video + ": " + e, e);
     }
-    return new RenderedSegment(segment, rendered, video, audio, vi.packetCount(), bytes, sha);
+    return new RenderedSegment(segment, rendered, video, audio, vi.packetCount(), bytes, sha, segment.start());
   }
 
   /** The first stream's time base and codec extradata. */
