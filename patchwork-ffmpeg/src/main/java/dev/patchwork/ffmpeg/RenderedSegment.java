@@ -163,9 +163,15 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     return "if(eq(" + ts + "\\,NOPTS)\\,NOPTS\\,round(round(" + ts + toFrame + toTicks + "))";
   }
 
-  /** Muxer arguments that give a video stream the master's time base and codec tag. */
+  /**
+   * Muxer arguments that give a video stream the master's time base and codec tag, and in Matroska the master's frame
+   * rate: the track's default duration is written from the stream's frame rate, which a stream copy otherwise takes
+   * from its input, and for a rendered segment's millisecond timestamps at 24 or 23.976 fps ffmpeg guesses a wrong one
+   * (24.417 fps), which a patched master starting with that segment would then declare and fail verification on.
+   */
   static List<String> containerVideoArgs(MediaProbe master, SpliceContainer container) {
     List<String> args = new ArrayList<>();
+    if (container == SpliceContainer.MATROSKA) args.addAll(List.of("-r:v", master.frameRate().toString()));
     TimeBase tb = master.packets().timeBase();
     if (container.isQuickTime()) {
       if (tb.numerator() != 1) {
