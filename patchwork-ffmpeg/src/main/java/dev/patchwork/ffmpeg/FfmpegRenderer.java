@@ -444,7 +444,7 @@ public final class FfmpegRenderer implements Renderer {
       for (String l : videoLabels) graph.append('[').append(l).append(']');
       if (videoLabels.size() > 1) graph.append("concat=n=").append(videoLabels.size()).append(":v=1:a=0,");
       graph.append("setparams=").append(encoding.setparams())
-          .append(",settb=").append(rate.denominator()).append('/').append(rate.numerator()).append(",setpts=N[vout]");
+          .append(",settb=").append(rate.denominator()).append('/').append(rate.numerator()).append(",setpts=N,fps=").append(rate).append("[vout]");
 
       if (!audio.isEmpty()) {
         // inputs whose audio is cut by counting samples from the start are opened once and split between their pieces
