@@ -7,6 +7,8 @@ import dev.patchwork.PatchResult;
 import dev.patchwork.Patchwork;
 import dev.patchwork.change.Change;
 import dev.patchwork.sidecar.SidecarPaths;
+import dev.patchwork.sidecar.Sidecars;
+import dev.patchwork.time.FrameRate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Matroska masters at rates whose frames are not whole milliseconds (24, 23.976) patched from their first GOP on with
- * the real renderer: the patched file's first piece is then a rendered segment, whose Matroska track header must
- * carry the master's frame rate (its default duration), not one guessed from the segment's rounded timestamps.
+ * Matroska masters at rates whose frames are not whole milliseconds (24, 23.976, 59.94) patched from their first GOP on
+ * with the real renderer: the patched file's first piece is then a rendered segment, whose Matroska track header must
+ * carry the master's frame rate (its default duration), not one guessed from the segment's rounded timestamps; and
+ * the master's rate is the standard one (ffprobe reads 59.94 in Matroska as 19001/317).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MatroskaFrameRateTest {
@@ -35,7 +38,7 @@ class MatroskaFrameRateTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"24", "24000/1001"})
+  @ValueSource(strings = {"24", "24000/1001", "60000/1001"})
   void aChangeInTheFirstGopKeepsTheMastersFrameRate(String rate) {
     String name = rate.replace('/', '-');
     Path master = RealFfmpeg.testClip(dir.resolve("Mäster " + name + ".mkv"), rate, 72, "-c:v", "libx264", "-preset", "veryfast",
@@ -50,6 +53,8 @@ class MatroskaFrameRateTest {
         .output(out).patch(List.of(Change.of(0, 3)));
 
     assertThat(r.renderedFrames()).isEqualTo(24);
+    assertThat(Sidecars.read(SidecarPaths.defaultFor(master)).master().frameRate()).isEqualTo(FrameRate.parse(rate));
+    assertThat(Sidecars.read(SidecarPaths.defaultFor(out)).master().frameRate()).isEqualTo(FrameRate.parse(rate));
     assertThat(RealFfmpeg.ffprobe(out, "-select_streams", "v:0", "-show_entries", "stream=r_frame_rate,avg_frame_rate", "-of", "csv=p=0"))
         .isEqualTo(RealFfmpeg.ffprobe(master, "-select_streams", "v:0", "-show_entries", "stream=r_frame_rate,avg_frame_rate", "-of",
             "csv=p=0"));
