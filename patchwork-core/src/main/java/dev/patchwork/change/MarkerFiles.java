@@ -87,8 +87,12 @@ public final class MarkerFiles {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ValidationException(name, "cannot read " + file + ": no such file", e);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new ValidationException(name, "cannot read " + file + ": permission denied", e);
     } catch (IOException e) {
-      throw new ValidationException(name, "cannot read " + file + ": " + e, e);
+      throw new ValidationException(name, "cannot read " + file + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
     }
     return read(decode(bytes, name), name, ctx, filter);
   }

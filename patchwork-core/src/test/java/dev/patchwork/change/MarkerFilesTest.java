@@ -99,7 +99,14 @@ class MarkerFilesTest {
   void aMissingFileIsAValidationProblem(@TempDir Path dir) {
     Problem p = problem(() -> MarkerFiles.read(dir.resolve("nope.edl"), TIMELINE_1));
     assertThat(p.where()).isEqualTo("nope.edl");
-    assertThat(p.message()).contains("cannot read");
+    assertThat(p.message()).isEqualTo("cannot read " + dir.resolve("nope.edl") + ": no such file");
+  }
+
+  @Test
+  void aDirectoryIsNamedWithoutJavaExceptionNames(@TempDir Path dir) throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("markers.edl"));
+    Problem p = problem(() -> MarkerFiles.read(folder, TIMELINE_1));
+    assertThat(p.message()).startsWith("cannot read " + folder + ": ").doesNotContain("Exception");
   }
 
   @Test

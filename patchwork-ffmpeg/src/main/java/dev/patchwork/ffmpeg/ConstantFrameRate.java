@@ -30,6 +30,8 @@ final class ConstantFrameRate {
     for (String c : candidates) {
       try {
         FrameRate r = FrameRate.parse(c);
+        FrameRate standard = standardNear(r);
+        if (standard != null && !rates.contains(standard)) rates.add(standard);
         if (!rates.contains(r)) rates.add(r);
       } catch (IllegalArgumentException e) {
         // 0/0 and other non-rates
@@ -48,6 +50,22 @@ final class ConstantFrameRate {
     throw new UnsupportedMasterException(source + ": variable frame rate: " + firstMismatch
         + ". Patchwork patches constant-frame-rate masters only; convert it first (for example ffmpeg -fps_mode cfr -r "
         + rates.get(0) + ")");
+  }
+
+  private static final List<FrameRate> STANDARD = List.of(FrameRate.FPS_23_976, FrameRate.FPS_24, FrameRate.FPS_25,
+      FrameRate.FPS_29_97, FrameRate.FPS_30, FrameRate.FPS_47_952, FrameRate.FPS_48, FrameRate.FPS_50, FrameRate.FPS_59_94,
+      FrameRate.FPS_60, FrameRate.of(100), FrameRate.of(120000, 1001), FrameRate.of(120));
+
+  /**
+   * The standard rate within 0.5 ppm of {@code r}, if {@code r} is not one itself. ffprobe reads a Matroska track's
+   * frame duration, which is stored in whole nanoseconds, as a nearby fraction (59.94 fps as 19001/317, 0.05 ppm off);
+   * the standard rate is tried first, and taken if the timestamps fit it.
+   */
+  static FrameRate standardNear(FrameRate r) {
+    for (FrameRate s : STANDARD) {
+      if (!s.equals(r) && Math.abs(r.toDouble() - s.toDouble()) <= s.toDouble() * 5e-7) return s;
+    }
+    return null;
   }
 
   /** Why the timestamps do not fit {@code rate}, or null if they do. */

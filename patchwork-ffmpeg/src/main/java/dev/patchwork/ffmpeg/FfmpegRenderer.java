@@ -243,20 +243,19 @@ public final class FfmpegRenderer implements Renderer {
     List<Problem> problems = new ArrayList<>();
     if (source != null) {
       InputInfo.Video v = source.video();
-      if (v.frameCount() != frames || !rate.equals(v.rate())) {
+      if (v.frameCount() != frames || !sameRate(rate, v.rate())) {
         problems.add(new Problem("--source", String.format(Locale.ROOT,
             "the new source %s has %d frames at %s fps but the master has %d frames at %s fps; the new source must be the "
                 + "whole edited timeline with the master's frame count and frame rate",
-            source.path(), v.frameCount(), v.rate() == null ? "an unknown rate of" : v.rate().toDecimalString(), frames,
-            rate.toDecimalString())));
+            source.path(), v.frameCount(), describe(v.rate(), rate), frames, describe(rate, v.rate()))));
       }
       sizeProblem("--source", source, sidecar).ifPresent(problems::add);
     }
     for (Clip c : clips) {
       InputInfo.Video v = c.info().video();
-      if (!rate.equals(v.rate())) {
+      if (!sameRate(rate, v.rate())) {
         problems.add(new Problem(c.where(), String.format(Locale.ROOT, "the clip runs at %s fps but the master at %s fps",
-            v.rate() == null ? "an unknown rate of" : v.rate().toDecimalString(), rate.toDecimalString())));
+            describe(v.rate(), rate), describe(rate, v.rate()))));
       }
       if (c.range().endExclusive() > frames) {
         problems.add(new Problem(c.where(), String.format(Locale.ROOT,
@@ -267,6 +266,25 @@ public final class FfmpegRenderer implements Renderer {
     }
     if (!problems.isEmpty()) throw new ValidationException(problems);
     VideoEncoding.of(sidecar, null, format -> null);
+  }
+
+  /**
+   * True if a source or clip that ffprobe reads at {@code probed} fps runs at the master's {@code rate}: the same rate,
+   * or one within 0.5 ppm of it, which is how ffprobe reads the nanosecond frame duration of a Matroska file (59.94 fps
+   * as 19001/317, 0.05 ppm off). Frames are taken from such a file by their timestamps, so it serves the master. 29.97
+   * taken literally (2997/100) is 1 ppm off 30000/1001, and is refused.
+   */
+  static boolean sameRate(FrameRate rate, FrameRate probed) {
+    if (probed == null) return false;
+    if (rate.equals(probed)) return true;
+    return Math.abs(probed.toDouble() - rate.toDouble()) <= rate.toDouble() * 5e-7;
+  }
+
+  /** {@code r} for a message that compares it with {@code other}: exact where the two decimals would read alike. */
+  private static String describe(FrameRate r, FrameRate other) {
+    if (r == null) return "an unknown rate of";
+    boolean alike = other != null && !r.equals(other) && r.toDecimalString().equals(other.toDecimalString());
+    return alike ? r.toDecimalString() + " (" + r + ")" : r.toDecimalString();
   }
 
   private static Optional<Problem> sizeProblem(String where, InputInfo input, Sidecar sidecar) {
@@ -458,7 +476,7 @@ public final class FfmpegRenderer implements Renderer {
       for (String l : videoLabels) graph.append('[').append(l).append(']');
       if (videoLabels.size() > 1) graph.append("concat=n=").append(videoLabels.size()).append(":v=1:a=0,");
       graph.append("setparams=").append(encoding.setparams())
-          .append(",settb=").append(rate.denominator()).append('/').append(rate.numerator()).append(",setpts=N[vout]");
+          .append(",settb=").append(rate.denominator()).append('/').append(rate.numerator()).append(",setpts=N,fps=").append(rate).append("[vout]");
 
       if (!audio.isEmpty()) {
         // inputs whose audio is cut by counting samples from the start are opened once and split between their pieces

@@ -2,6 +2,7 @@ package dev.patchwork.ffmpeg;
 
 import dev.patchwork.UnsupportedMasterException;
 import dev.patchwork.ValidationException;
+import dev.patchwork.ffmpeg.internal.ParameterSets;
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import dev.patchwork.plan.Segment;
 import java.nio.file.Path;
@@ -90,10 +91,12 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     rewrap(tools, master, container, rendered, video);
     StreamFacts facts = streamFacts(tools, video);
     if (mv.codecName().equals("h264") || mv.codecName().equals("hevc")) {
-      // compared in the master's container: the same parameter sets are stored alike there (hvcC array_completeness…)
+      // compared in the master's container: the same parameter sets are stored alike there (hvcC array_completeness…);
+      // x265's info SEI beside them holds its option string, which a faithful re-encode need not repeat to the letter
+      boolean hevc = mv.codecName().equals("hevc");
       byte[] me = probed.videoExtradata() != null ? probed.videoExtradata() : FfprobeProber.extradata(tools, master.path(), mv.index());
       byte[] re = facts.extradata();
-      if (!Arrays.equals(me, re)) {
+      if (!Arrays.equals(ParameterSets.configuration(me, hevc), ParameterSets.configuration(re, hevc))) {
         throw new UnsupportedMasterException("the rendered segment " + segment + " does not match the master: its parameter sets ("
             + mv.codecName() + " extradata, " + re.length + " bytes) differ from the master's (" + me.length + " bytes), and "
             + container.muxer() + " keeps one set per track; it must be encoded with exactly the master's settings");
@@ -167,9 +170,15 @@ record RenderedSegment(Segment segment, Path rendered, Path video, AudioStream a
     return "if(eq(" + ts + "\\,NOPTS)\\,NOPTS\\,round(round(" + ts + toFrame + toTicks + "))";
   }
 
-  /** Muxer arguments that give a video stream the master's time base and codec tag. */
+  /**
+   * Muxer arguments that give a video stream the master's time base and codec tag, and in Matroska the master's frame
+   * rate: the track's default duration is written from the stream's frame rate, which a stream copy otherwise takes
+   * from its input, and for a rendered segment's millisecond timestamps at 24 or 23.976 fps ffmpeg guesses a wrong one
+   * (24.417 fps), which a patched master starting with that segment would then declare and fail verification on.
+   */
   static List<String> containerVideoArgs(MediaProbe master, SpliceContainer container) {
     List<String> args = new ArrayList<>();
+    if (container == SpliceContainer.MATROSKA) args.addAll(List.of("-r:v", master.frameRate().toString()));
     TimeBase tb = master.packets().timeBase();
     if (container.isQuickTime()) {
       if (tb.numerator() != 1) {

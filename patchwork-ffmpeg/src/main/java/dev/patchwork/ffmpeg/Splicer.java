@@ -265,6 +265,11 @@ final class Splicer {
     }
     List<String> args = new ArrayList<>(List.of("-c:a:0", encoder));
     if (a.bitRate() > 0 && !encoder.equals("flac") && !encoder.equals("alac")) args.addAll(List.of("-b:a:0", Long.toString(a.bitRate())));
+    // lossless: the master's sample format is its bit depth (s16: 16 bits, s32: 24), which the encoder otherwise takes
+    // from whichever piece opens the graph (a rendered segment's 24-bit PCM makes a 16-bit FLAC master 24-bit)
+    if ((encoder.equals("flac") || encoder.equals("alac")) && !a.sampleFormat().isEmpty()) {
+      args.addAll(List.of("-sample_fmt:a:0", a.sampleFormat()));
+    }
     if (codec.equals("aac") && a.profile().equals("LC")) args.addAll(List.of("-profile:a:0", "aac_low"));
     return args;
   }

@@ -73,4 +73,24 @@ class FfmpegRendererIntraTest {
     double fromSource = RenderFixtures.psnr(out, source, 17, 13, pixFmt);
     assertThat(fromSource).isGreaterThan(22).isGreaterThan(RenderFixtures.psnr(out, master, 17, 13, pixFmt) + 8);
   }
+
+  /**
+   * A change of a frame or three re-renders just those frames; the segment's Matroska file must still declare the
+   * master's frame rate, which ffprobe cannot guess from one or three millisecond timestamps (it read 1000/1 and
+   * 353/12, and the engine refused the segment), and hold every frame.
+   */
+  @ParameterizedTest(name = "{0}+{1}")
+  @CsvSource({"0, 3", "30, 1", "59, 1"})
+  void aShortSegmentDeclaresTheMastersFrameRate(long start, long frames) {
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("short prores.mov"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24",
+        "-frames:v", "60", "-c:v", "prores_ks", "-profile:v", "hq", "-pix_fmt", "yuv422p10le");
+    Sidecar sidecar = RenderFixtures.sidecar(master, "mov", GopStructure.intra());
+    Path out = dir.resolve("short seg " + start + "+" + frames + ".mkv");
+
+    renderer.render(RenderFixtures.request(master, sidecar, Segment.render(start, frames), out));
+
+    assertThat(RenderFixtures.streamField(out, "v:0", "r_frame_rate")).isEqualTo("24/1");
+    assertThat(RenderFixtures.streamField(out, "v:0", "avg_frame_rate")).isEqualTo("24/1");
+    assertThat(RealFfmpeg.decodedFrameCount(out)).isEqualTo(frames);
+  }
 }

@@ -77,6 +77,25 @@ class FfmpegRendererRefusalTest {
   }
 
   @Test
+  void aMatroskaSourceServesA5994MasterAndAMessageTellsRatesThatReadAlikeApart() {
+    Path m5994 = RealFfmpeg.testClip(dir.resolve("master 59.94.mov"), "60000/1001", 30, "-c:v", "libx264", "-preset", "veryfast",
+        "-x264-params", "keyint=30:scenecut=0", "-c:a", "pcm_s24le");
+    Sidecar s5994 = RenderFixtures.sidecar(m5994, "mov", GopStructure.longGop(30, 3, true));
+    // ffprobe reads a Matroska file's 16683333 ns frame duration as 19001/317 fps
+    Path mkv = source("59.94.mkv", "320x240", "60000/1001", 30);
+    assertThat(RenderFixtures.streamField(mkv, "v:0", "r_frame_rate")).isNotEqualTo("60000/1001");
+    FfmpegRenderer.fromSource(mkv, RealFfmpeg.tools()).validate(s5994);
+
+    FfmpegRenderer literal = FfmpegRenderer.fromSource(source("29.97 literally.nut", "320x240", "2997/100", 48), RealFfmpeg.tools());
+    FfmpegRenderer ntsc = FfmpegRenderer.fromSource(source("29.97.nut", "320x240", "30000/1001", 48), RealFfmpeg.tools());
+    Sidecar s2997 = RenderFixtures.sidecar(RealFfmpeg.testClip(dir.resolve("master 29.97.mov"), "30000/1001", 48, "-c:v", "libx264",
+        "-preset", "veryfast", "-x264-params", "keyint=24:scenecut=0", "-c:a", "pcm_s24le"), "mov", GopStructure.longGop(24, 3, true));
+    ntsc.validate(s2997);
+    assertThatThrownBy(() -> literal.validate(s2997)).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("48 frames at 29.97 (2997/100) fps").hasMessageContaining("the master has 48 frames at 29.97 (30000/1001) fps");
+  }
+
+  @Test
   void missingOrNonMediaSource() throws IOException {
     assertThatThrownBy(() -> FfmpegRenderer.fromSource(dir.resolve("nowhere.mov"), RealFfmpeg.tools()))
         .isInstanceOf(ValidationException.class).hasMessageContaining("does not exist");

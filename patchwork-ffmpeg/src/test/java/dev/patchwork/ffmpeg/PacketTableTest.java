@@ -111,6 +111,18 @@ class PacketTableTest {
   }
 
   @Test
+  void aMatroskaReadingOfAStandardRateIsTheStandardRate() {
+    // 59.94 fps in 1/1000 (0, 16.7, 33.4, 50.05, 66.7 ms rounded), which ffprobe reads from the track's 16683333 ns
+    // default duration as 19001/317
+    PacketIndex idx = table(0, 17, 33, 50, 67, 83).toIndex(new TimeBase(1, 1000), new BitSet());
+    assertThat(ConstantFrameRate.of("m.mkv", idx, List.of("19001/317", "19001/317"))).isEqualTo(FrameRate.FPS_59_94);
+    assertThat(ConstantFrameRate.standardNear(FrameRate.of(19001, 317))).isEqualTo(FrameRate.FPS_59_94);
+    // 29.97 taken literally is 1 ppm off 30000/1001: a rate of its own
+    assertThat(ConstantFrameRate.standardNear(FrameRate.of(2997, 100))).isNull();
+    assertThat(ConstantFrameRate.standardNear(FrameRate.FPS_25)).isNull();
+  }
+
+  @Test
   void aLaterCandidateRateIsTriedWhenTheFirstDoesNotFit() {
     // r_frame_rate 50 (field rate of 25i) but frames every 1/25 s
     PacketIndex idx = table(0, 1, 2, 3).toIndex(new TimeBase(1, 25), new BitSet());

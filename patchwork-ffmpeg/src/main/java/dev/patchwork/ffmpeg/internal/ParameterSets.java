@@ -32,6 +32,44 @@ public final class ParameterSets {
     }
   }
 
+  /**
+   * {@code extradata} as a muxer would store it, without the NAL units that are not parameter sets: an {@code hvcC}
+   * keeps its header and its VPS, SPS and PPS arrays byte for byte, and loses its other arrays (x265's info SEI, whose
+   * option string differs between a master and a segment re-encoded with its settings, if only in {@code log-level}).
+   * Any other extradata, and an {@code hvcC} that cannot be read, is returned as it is.
+   *
+   * @param hevc true for HEVC, false for H.264
+   */
+  public static byte[] configuration(byte[] extradata, boolean hevc) {
+    if (!hevc || extradata == null || extradata.length < 23 || extradata[0] != 1) return extradata;
+    try {
+      java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+      int p = 22;
+      int arrays = extradata[p++] & 0xFF;
+      int keptArrays = 0;
+      for (int a = 0; a < arrays; a++) {
+        int from = p;
+        int type = extradata[p++] & 0x3F;
+        int count = (extradata[p] & 0xFF) << 8 | extradata[p + 1] & 0xFF;
+        p += 2;
+        for (int i = 0; i < count; i++) p += 2 + ((extradata[p] & 0xFF) << 8 | extradata[p + 1] & 0xFF);
+        if (p > extradata.length) return extradata;
+        if (type >= 32 && type <= 34) {
+          kept.write(extradata, from, p - from);
+          keptArrays++;
+        }
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.write(extradata, 0, 22);
+      out.write(keptArrays);
+      kept.writeTo(out);
+      out.write(extradata, p, extradata.length - p);
+      return out.toByteArray();
+    } catch (IndexOutOfBoundsException | java.io.IOException e) {
+      return extradata;
+    }
+  }
+
   private static List<String> avcC(byte[] b) {
     List<String> out = new ArrayList<>();
     int p = 5;
