@@ -127,10 +127,17 @@ record VideoEncoding(String codec, List<String> args, String pixFmt, String setp
         if (h.profileAndLevel() < 0) throw new UnsupportedMasterException(where + ": the master is MPEG-1 video, not MPEG-2");
         args.addAll(List.of("-c:v", "mpeg2video"));
         long average = v.bitRate() != null ? v.bitRate() : h.bitRate();
+        if (average <= 0 && h.bitRate() <= 0 && h.vbvBufferBits() > 0) average = rateForDefaultBuffer(-1, h.vbvBufferBits());
         if (average <= 0) throw new UnsupportedMasterException(where + ": neither the sidecar nor the stream states the master's bit rate");
-        args.addAll(List.of("-b:v", Long.toString(average)));
-        if (h.bitRate() > 0) args.addAll(List.of("-maxrate", Long.toString(h.bitRate())));
-        if (h.vbvBufferBits() > 0) args.addAll(List.of("-bufsize", Long.toString(h.vbvBufferBits())));
+        if (h.bitRate() > 0) {
+          args.addAll(List.of("-b:v", Long.toString(average), "-maxrate", Long.toString(h.bitRate())));
+          if (h.vbvBufferBits() > 0) args.addAll(List.of("-bufsize", Long.toString(h.vbvBufferBits())));
+        } else {
+          // no maximum rate stated (0x3FFFF, as ffmpeg writes without -maxrate): ffmpeg takes a buffer size only with a
+          // maximum rate, so the average rate is chosen, as near the master's as can be, to give ffmpeg's default buffer
+          // for that rate the master's stated size
+          args.addAll(List.of("-b:v", Long.toString(rateForDefaultBuffer(average, h.vbvBufferBits()))));
+        }
         // no -g: every I-frame of a segment is forced at a master random-access point (the renderer sets a GOP longer than
         // the segment); a natural GOP end would add I-frames the master does not have (mpeg2video even turns the last
         // frame into one when the stream ends a GOP early)
@@ -226,5 +233,25 @@ record VideoEncoding(String codec, List<String> args, String pixFmt, String setp
 
   private static String lower(String s) {
     return s == null ? "" : s.strip().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The bit rate nearest {@code average} at which ffmpeg's MPEG-2 encoder, given no buffer size, states a VBV buffer of
+   * {@code vbvBits} (its default: {@code floor(20 · rate / 575964) · 8192} bits, written in units of 16384 bits rounded
+   * up); {@code average} itself if {@code vbvBits} is not positive, the middle of the rates that give it if
+   * {@code average} is not.
+   */
+  static long rateForDefaultBuffer(long average, long vbvBits) {
+    if (vbvBits <= 0) return average;
+    long units = (vbvBits + 16383) / 16384;
+    // floor(20 · rate / 575964) must be 2·units − 1 or 2·units
+    long low = ceilDiv((2 * units - 1) * 575964L, 20);
+    long high = ceilDiv((2 * units + 1) * 575964L, 20) - 1;
+    if (average <= 0) return (low + high) / 2;
+    return Math.max(low, Math.min(high, average));
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
   }
 }

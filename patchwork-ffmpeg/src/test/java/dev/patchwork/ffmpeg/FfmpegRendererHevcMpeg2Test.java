@@ -34,6 +34,7 @@ class FfmpegRendererHevcMpeg2Test {
   Path hevcMp4;
   Path hevc10Mkv;
   Path mpeg2Mxf;
+  Path mpeg2VbrMxf;
 
   @BeforeAll
   void setUp() throws IOException {
@@ -48,6 +49,9 @@ class FfmpegRendererHevcMpeg2Test {
         "-x265-params", "keyint=20:min-keyint=20:vbv-maxrate=800:vbv-bufsize=1200:log-level=error", "-c:a", "pcm_s24le");
     mpeg2Mxf = master("mpeg2 long gop.mxf", "-c:v", "mpeg2video", "-pix_fmt", "yuv422p", "-b:v", "8M", "-maxrate", "8M",
         "-bufsize", "3M", "-g", "12", "-bf", "2", "-c:a", "pcm_s24le");
+    // ffmpeg's default rate control: the sequence header states a VBV buffer but no maximum rate (0x3FFFF)
+    mpeg2VbrMxf = master("mpeg2 vbr.mxf", "-c:v", "mpeg2video", "-b:v", "4M", "-g", "12", "-bf", "2",
+        "-sc_threshold", "1000000000", "-c:a", "pcm_s24le");
   }
 
   private Path master(String name, String... encoder) {
@@ -61,7 +65,8 @@ class FfmpegRendererHevcMpeg2Test {
     return Stream.of(
         Arguments.of("hevc mp4", "middle"), Arguments.of("hevc mp4", "start"), Arguments.of("hevc mp4", "end"),
         Arguments.of("hevc10 mkv", "middle"), Arguments.of("hevc10 mkv", "end"),
-        Arguments.of("mpeg2 mxf", "middle"), Arguments.of("mpeg2 mxf", "start"), Arguments.of("mpeg2 mxf", "end"));
+        Arguments.of("mpeg2 mxf", "middle"), Arguments.of("mpeg2 mxf", "start"), Arguments.of("mpeg2 mxf", "end"),
+        Arguments.of("mpeg2vbr mxf", "middle"), Arguments.of("mpeg2vbr mxf", "end"));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -70,6 +75,7 @@ class FfmpegRendererHevcMpeg2Test {
     Path master = switch (kind) {
       case "hevc mp4" -> hevcMp4;
       case "hevc10 mkv" -> hevc10Mkv;
+      case "mpeg2vbr mxf" -> mpeg2VbrMxf;
       default -> mpeg2Mxf;
     };
     boolean mpeg2 = kind.startsWith("mpeg2");
