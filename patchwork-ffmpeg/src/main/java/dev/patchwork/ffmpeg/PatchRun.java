@@ -117,6 +117,12 @@ final class PatchRun {
       t = System.nanoTime();
       keepMastersOwnAudio(master, rendered, audioSpans, Background.get(masterAudio));
       phases.add(PatchResult.Phase.RENDER, t, System.nanoTime());
+      if (master.audioStreams().size() > 1 && rendered.values().stream().anyMatch(RenderedSegment::hasAudio)) {
+        String note = "only the master's first audio track takes the new audio; its other " + (master.audioStreams().size() - 1)
+            + " audio track(s) keep the master's sound in the changed frames too";
+        log.warn(note);
+        listener.message(note);
+      }
 
       cancelPoint();
       listener.message("splicing");

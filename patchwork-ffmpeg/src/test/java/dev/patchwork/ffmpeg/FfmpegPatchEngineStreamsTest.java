@@ -48,6 +48,7 @@ class FfmpegPatchEngineStreamsTest {
     PatchMasters kind = PatchMasters.H264_MKV;
     SourceRenderer renderer = new SourceRenderer(kind.source(dir), kind.videoArgs, true, dir);
     List<String> events = Collections.synchronizedList(new ArrayList<>());
+    List<String> messages = Collections.synchronizedList(new ArrayList<>());
     long[] lastProgress = {-1, -1};
     PatchListener listener = new PatchListener() {
       @Override
@@ -67,6 +68,11 @@ class FfmpegPatchEngineStreamsTest {
           lastProgress[1] = total;
         }
       }
+
+      @Override
+      public void message(String text) {
+        messages.add(text);
+      }
     };
     Path out = dir.resolve("patched with streams.mkv");
 
@@ -81,6 +87,8 @@ class FfmpegPatchEngineStreamsTest {
     assertThat(RealFfmpeg.ffprobe(out, "-show_entries", "stream=codec_type,codec_name", "-of", "csv=p=0").strip())
         .isEqualTo(RealFfmpeg.ffprobe(master, "-show_entries", "stream=codec_type,codec_name", "-of", "csv=p=0").strip());
     assertThat(RealFfmpeg.audioSamples(out, 1)).as("second audio stream").isEqualTo(RealFfmpeg.audioSamples(master, 1));
+    assertThat(messages).as("the user is told that track 2 keeps the master's sound")
+        .anyMatch(m -> m.contains("first audio track") && m.contains("1 audio track(s) keep the master's sound"));
     assertThat(RealFfmpeg.ffprobe(out, "-select_streams", "s", "-show_entries", "packet=pts,duration,size", "-of", "csv=p=0"))
         .isEqualTo(RealFfmpeg.ffprobe(master, "-select_streams", "s", "-show_entries", "packet=pts,duration,size", "-of", "csv=p=0"));
     assertThat(RealFfmpeg.ffprobe(out, "-select_streams", "a:1", "-show_entries", "stream_tags=language", "-of", "csv=p=0").strip())
