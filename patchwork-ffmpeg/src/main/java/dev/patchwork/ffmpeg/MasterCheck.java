@@ -18,7 +18,9 @@ import java.util.Set;
 /**
  * The cheap check that a master still is the file its sidecar describes: its size, and the SHA-256 of the regions
  * around every cut of the plan (the GOP before and after each segment boundary). The full proof comes after the
- * splice, when every kept GOP's packets are hashed against the sidecar.
+ * splice, when every kept GOP's video packets are hashed against the sidecar; a kept GOP that differs there because
+ * the master's own bytes differ from its sidecar is reported as a stale master too (exit 3), not as a failed splice.
+ * Audio packets of kept GOPs away from the cuts are not compared with the sidecar ({@code verify} does that).
  */
 final class MasterCheck {
 

@@ -3,13 +3,16 @@ package dev.patchwork.ffmpeg;
 import dev.patchwork.PatchListener;
 import dev.patchwork.PatchworkException;
 import dev.patchwork.ToolFailedException;
+import dev.patchwork.ValidationException;
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import dev.patchwork.plan.PatchPlan;
 import dev.patchwork.plan.Segment;
 import dev.patchwork.sidecar.Region;
 import dev.patchwork.sidecar.Sidecar;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -198,23 +201,64 @@ final class OutputVerifier {
   }
 
   /** 4. Kept GOPs, by their packets; returns how many matched. */
-  long checkKeptGops(List<Region> outputRegions, Set<Long> bridged, List<String> findings) {
+  long checkKeptGops(List<Region> outputRegions, Set<Long> bridged, boolean force, List<String> findings) {
     listener.message("verifying kept GOPs");
     Map<Long, Region> byStart = new HashMap<>();
     for (Region r : outputRegions) byStart.put(r.start(), r);
     long keptIdentical = 0;
+    List<ValidationException.Problem> changedMaster = new ArrayList<>();
     for (Region m : sidecar.content().regions()) {
       if (!insideKeep(m) || bridged.contains(m.randomAccessFrame())) continue;
       Region o = byStart.get(m.start());
       if (o == null || o.frames() != m.frames() || o.leading() != m.leading()) {
         findings.add("the kept GOP " + sidecar.describe(m) + " is not a GOP of the output");
-      } else if (!o.videoSha256().equals(m.videoSha256())) {
-        findings.add("the kept GOP " + sidecar.describe(m) + " has other video packets in the output");
-      } else {
+      } else if (o.videoSha256().equals(m.videoSha256())) {
         keptIdentical++;
+      } else if (!masterStillHas(m)) {
+        // the master itself changed there since its sidecar was written: bad input, not a fault of the splice
+        if (!force) {
+          changedMaster.add(new ValidationException.Problem(master.media().path().toString(), "the master does not match its sidecar ("
+              + sidecar.describe(m) + " differs from the master); patch it anyway with --force (force(true) in the API), or adopt it again"));
+        } else if (o.videoSha256().equals(masterVideoSha256(m))) {
+          keptIdentical++; // forced: the kept GOP is the master's as it is now
+        } else {
+          findings.add("the kept GOP " + sidecar.describe(m) + " has other video packets in the output than in the master");
+        }
+      } else {
+        findings.add("the kept GOP " + sidecar.describe(m) + " has other video packets in the output");
       }
     }
+    if (!changedMaster.isEmpty()) throw new ValidationException(changedMaster);
     return keptIdentical;
+  }
+
+  /** True if the master's bytes of region {@code r} are still those its sidecar hashed. */
+  private boolean masterStillHas(Region r) {
+    try (FileChannel ch = FileChannel.open(master.media().path(), StandardOpenOption.READ)) {
+      return Hashing.sha256(ch, r.offset(), r.length()).equals(r.sha256());
+    } catch (IOException e) {
+      throw new PatchworkException("cannot read " + master.media().path() + ": " + e, e);
+    }
+  }
+
+  /** The SHA-256 of the master's video payloads in region {@code r}, as they are now (decode order). */
+  private String masterVideoSha256(Region r) {
+    MediaProbe m = master.media();
+    List<AccessPoint> points = m.accessPoints();
+    int from = -1;
+    int to = m.packets().packetCount();
+    for (int i = 0; i < points.size(); i++) {
+      if (points.get(i).frame() == r.randomAccessFrame()) {
+        from = points.get(i).packet();
+        if (i + 1 < points.size()) to = points.get(i + 1).packet();
+      }
+    }
+    if (from < 0) return "";
+    try {
+      return Hashing.payloadSha256(m.path(), m.formatName(), m.packets(), from, to).orElse("");
+    } catch (IOException e) {
+      throw new PatchworkException("cannot read " + m.path() + ": " + e, e);
+    }
   }
 
   /**

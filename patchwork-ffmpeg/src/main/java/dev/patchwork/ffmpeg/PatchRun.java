@@ -154,7 +154,7 @@ final class PatchRun {
       listener.message("verifying seams");
       OutputVerifier.SeamCounts seams = verifier.checkSeams(windows, Background.get(decodes), Background.get(reference), findings);
       ContentIndexer.Indexed indexed = Background.get(indexing);
-      long kept = verifier.checkKeptGops(indexed.index().regions(), spliced.bridgedFrames(), findings);
+      long kept = verifier.checkKeptGops(indexed.index().regions(), spliced.bridgedFrames(), job.force(), findings);
       phases.add(PatchResult.Phase.VERIFY, t, System.nanoTime());
       if (!findings.isEmpty()) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);

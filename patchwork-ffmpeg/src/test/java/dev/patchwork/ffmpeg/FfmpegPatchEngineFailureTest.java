@@ -233,7 +233,7 @@ class FfmpegPatchEngineFailureTest {
   }
 
   @Test
-  void damageInAKeptGopFarFromTheCutsIsCaughtAfterTheSplice() throws Exception {
+  void damageInAKeptGopFarFromTheCutsIsCaughtAfterTheSpliceAsAStaleMaster() throws Exception {
     Path work = work("damaged kept gop");
     Path copy = Files.copy(master, work.resolve("copy.mov"));
     Sidecar original = Sidecars.read(SidecarPaths.defaultFor(master));
@@ -244,11 +244,21 @@ class FfmpegPatchEngineFailureTest {
     flipByte(copy, packets.position(p) + packets.byteSize(p) / 2);
     Path out = work.resolve("out.mov");
 
+    // the kept GOP differs from the sidecar because the master does: invalid input (exit 3), not a failed splice
     assertThatThrownBy(() -> Patchwork.forMaster(copy).renderer(renderer(work)).engine(engine).output(out).patch(List.of(Change.of(40, 5))))
-        .isInstanceOf(VerificationException.class)
-        .hasMessageContaining("nothing was published")
-        .hasMessageContaining("frames 75-99");
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("does not match its sidecar")
+        .hasMessageContaining("frames 75-99")
+        .hasMessageContaining("--force");
     assertThat(listing(work)).filteredOn(n -> !n.startsWith("rendered-")).containsExactly("copy.mov", "copy.mov.patchwork.toml");
+
+    // forced: the master as it is now is patched, its damaged packet kept as it is
+    PatchResult forced = Patchwork.forMaster(copy).renderer(renderer(work)).engine(engine).output(out).force(true)
+        .patch(List.of(Change.of(40, 5)));
+    List<RealFfmpeg.Md5> got = FfmpegPatchEngineIntegrationTest.byFrame(RealFfmpeg.packetMd5s(forced.output()));
+    List<RealFfmpeg.Md5> had = FfmpegPatchEngineIntegrationTest.byFrame(RealFfmpeg.packetMd5s(copy));
+    List<RealFfmpeg.Md5> sound = FfmpegPatchEngineIntegrationTest.byFrame(RealFfmpeg.packetMd5s(master));
+    assertThat(got.get(90).md5()).isEqualTo(had.get(90).md5()).isNotEqualTo(sound.get(90).md5());
   }
 
   @Test
