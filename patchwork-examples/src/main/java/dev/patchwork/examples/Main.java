@@ -45,6 +45,9 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
+  /** Set when Ctrl-C / SIGTERM starts the JVM's shutdown: the interrupt hook then prints the one line there is to say. */
+  private static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN = new java.util.concurrent.atomic.AtomicBoolean();
+
   public static void main(String[] args) {
     configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
     Thread worker = Thread.currentThread();
@@ -53,6 +56,7 @@ public final class Main implements Runnable {
     // Ctrl-C / SIGTERM: interrupt the command, which stops ffmpeg and removes temporary files, wait for that
     // cleanup, then exit 130. A normal exit sets 'finished' first, so the hook does nothing then.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      SHUTTING_DOWN.set(true);
       if (finished.get()) return;
       interrupted.set(true);
       worker.interrupt();
@@ -89,6 +93,7 @@ public final class Main implements Runnable {
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       boolean verbose = hasVerbose(parseResult);
+      if (stoppedByCtrlC(ex) && !verbose) return INTERRUPTED; // the interrupt hook says "interrupted", once
       int code = exitCodeFor(ex);
       err.println("patchwork: " + messageFor(ex));
       if (verbose) ex.printStackTrace(err);
@@ -117,6 +122,26 @@ public final class Main implements Runnable {
       if (hasVerbose(sub)) return true;
     }
     return false;
+  }
+
+  /**
+   * True if {@code ex} is how Ctrl-C reached the command: it was cancelled, or a tool it ran died of the same signal
+   * (the terminal sends it to ffmpeg too, which may stop before the JVM's shutdown starts, so that is waited for).
+   */
+  private static boolean stoppedByCtrlC(Exception ex) {
+    boolean signalled = ex instanceof CancelledException
+        || ex instanceof ToolFailedException t && (t.exitCode() == 130 || t.exitCode() == 255 || t.exitCode() == 143);
+    if (!signalled) return false;
+    long deadline = System.nanoTime() + 500_000_000L;
+    while (!SHUTTING_DOWN.get() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return SHUTTING_DOWN.get();
   }
 
   /** The exit code for an exception that escaped a command. */

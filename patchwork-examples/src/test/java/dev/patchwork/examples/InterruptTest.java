@@ -43,6 +43,7 @@ class InterruptTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(String.join("\n", lines)).isEqualTo(130);
     assertThat(lines).contains("patchwork: interrupted");
+    assertThat(lines).as("one line for Ctrl-C, not the stopped tool's exit code too").noneMatch(l -> l.contains("exited with code"));
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).as("files left in " + dir).isEmpty();
     }
