@@ -34,9 +34,7 @@ class FfmpegHevcPatchTest {
   void setUp() throws IOException {
     dir = TestPaths.awkwardDir(tmp);
     engine = new FfmpegPatchEngine(RealFfmpeg.tools());
-    source = RealFfmpeg.ffmpeg(dir.resolve("new source.mkv"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,hue=h=90",
-        "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=48000", "-frames:v", "50", "-shortest", "-c:v", "ffv1",
-        "-c:a", "pcm_s16le");
+    source = RealFfmpeg.newSource(dir.resolve("new source.mkv"), 50, "pcm_s16le");
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -50,6 +50,15 @@ public final class RealFfmpeg {
     return ffmpeg(output, args.toArray(String[]::new));
   }
 
+  /**
+   * A new source for a {@link #testClip} master: the same picture with its hue turned and an 880 Hz tone, 25 fps,
+   * lossless video (FFV1) and {@code audioCodec}, in Matroska.
+   */
+  public static Path newSource(Path output, int frames, String audioCodec) {
+    return ffmpeg(output, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,hue=h=90", "-f", "lavfi", "-i",
+        "sine=frequency=880:sample_rate=48000", "-frames:v", Integer.toString(frames), "-shortest", "-c:v", "ffv1", "-c:a", audioCodec);
+  }
+
   /** Runs ffprobe with {@code args} (after {@code -v error}) on {@code media} and returns stdout. */
   public static String ffprobe(Path media, String... args) {
     List<String> argv = new ArrayList<>(List.of(tools().ffprobe().toString(), "-v", "error"));

@@ -31,9 +31,7 @@ class SplicedAudioFormatTest {
   void setUp() throws IOException {
     dir = TestPaths.awkwardDir(tmp);
     engine = new FfmpegPatchEngine(RealFfmpeg.tools());
-    source = RealFfmpeg.ffmpeg(dir.resolve("new source.mkv"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,hue=h=90",
-        "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=48000", "-frames:v", "50", "-shortest", "-c:v", "ffv1",
-        "-c:a", "pcm_s24le");
+    source = RealFfmpeg.newSource(dir.resolve("new source.mkv"), 50, "pcm_s24le");
   }
 
   @ParameterizedTest(name = "{0} {1} from frame {2}")
