@@ -225,7 +225,11 @@ class ClusterTest {
     // workers start only now, with no coordinator: the job still completes
     worker(cluster, renderer, "w1");
     worker(cluster, renderer, "w2");
-    await(() -> cluster.job(job.id()).map(s -> s.state() == JobState.DONE).orElse(false), Duration.ofSeconds(20));
+    try {
+      await(() -> cluster.job(job.id()).map(s -> s.state() == JobState.DONE).orElse(false), Duration.ofSeconds(20));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": " + cluster.job(job.id()), e);
+    }
     JobStatus s = cluster.job(job.id()).orElseThrow();
     assertThat(s.task(1).orElseThrow().attempts()).as("kept, not rendered").isZero();
     assertThat(s.task(3).orElseThrow().attempts()).isZero();

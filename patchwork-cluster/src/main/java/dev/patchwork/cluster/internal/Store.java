@@ -347,10 +347,14 @@ public final class Store {
 
   /**
    * A task's output is complete. If that leaves no task of the job unfinished, the job goes from RUNNING to SPLICING and
-   * its splice execution is inserted — in the same transaction, by exactly one caller. Returns true for that caller.
+   * its splice execution is inserted — in the same transaction, by exactly one caller, with the job's row locked so that
+   * callers finishing tasks of one job take turns. Returns true for that caller.
    */
   public boolean taskDone(String jobId, int index, String worker, Duration elapsed) {
     return transaction(c -> {
+      // the job's row is locked first: two workers finishing its last two tasks at once would otherwise each count the
+      // other's task as unfinished (read committed) and neither schedule the splice
+      one(c, "SELECT state FROM " + jobs + " WHERE id = ? FOR UPDATE", ps -> ps.setString(1, jobId), rs -> rs.getString(1));
       update(c, "UPDATE " + chunks + " SET state = 'DONE', worker = ?, finished_at = now(), elapsed_ms = ?, message = NULL "
           + "WHERE job_id = ? AND idx = ?", worker, elapsed.toMillis(), jobId, index);
       long left = one(c, "SELECT count(*) FROM " + chunks + " WHERE job_id = ? AND state <> 'DONE'", ps -> ps.setString(1, jobId),
