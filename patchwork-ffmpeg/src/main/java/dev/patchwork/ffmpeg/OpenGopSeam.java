@@ -11,11 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A re-rendered H.264 segment followed by a kept open GOP (x264 {@code open-gop}: an I picture with a recovery
@@ -114,32 +113,62 @@ final class OpenGopSeam {
       if (ii.packetCount() != s.frames()) {
         throw new UnsupportedMasterException("the segment rendered for " + s + " has " + ii.packetCount() + " packets, not one per frame");
       }
-      Map<Integer, byte[]> replacements = new HashMap<>();
+      // the intra pictures in their slots go to a work file first (a long change holds far more than the heap)
+      Path slotFile = dir.resolve(tag + ".slots");
+      long[] slotStart = new long[count];
+      long[] slotSize = new long[count];
+      java.util.Arrays.fill(slotSize, -1);
+      int replaced = 0;
       try (FilePackets mp = new FilePackets(master.path(), master.formatName()); FileChannel mc = FileChannel.open(master.path());
-          FilePackets ip = new FilePackets(video, FilePackets.formatOf(video)); FileChannel ic = FileChannel.open(video)) {
+          FilePackets ip = new FilePackets(video, FilePackets.formatOf(video)); FileChannel ic = FileChannel.open(video);
+          FileChannel slots = FileChannel.open(slotFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         for (int i = startPacket; i < endPacket; i++) {
           long f = mi.frameOf(i);
           if (f < s.start() || f >= s.endExclusive()) continue;
           byte[] slot = read(mp, mc, mi, i);
           byte[] picture = read(ip, ic, ii, ii.packetOf(f - s.start()));
+          byte[] mirrored;
           try {
-            replacements.put(i - startPacket, mirror.mirror(picture, slot));
+            mirrored = mirror.mirror(picture, slot);
           } catch (IOException e) {
             throw new UnsupportedMasterException("cannot put the re-rendered frame " + f + " into the master's picture slot: "
                 + e.getMessage() + " (the renderer must render every frame as an intra picture with the master's settings)");
           }
+          slotStart[i - startPacket] = slots.position();
+          slotSize[i - startPacket] = mirrored.length;
+          ByteBuffer b = ByteBuffer.wrap(mirrored);
+          while (b.hasRemaining()) slots.write(b);
+          replaced++;
         }
       }
-      if (replacements.size() != s.frames()) {
-        throw new PatchworkException("found " + replacements.size() + " of the master's pictures for the " + s.frames() + " frames of " + s);
+      if (replaced != s.frames()) {
+        throw new PatchworkException("found " + replaced + " of the master's pictures for the " + s.frames() + " frames of " + s);
       }
-      Mp4SampleSwap.write(base, out, replacements);
+      try (FileChannel slots = FileChannel.open(slotFile)) {
+        Mp4SampleSwap.write(base, out, new Mp4SampleSwap.Replacements() {
+          @Override
+          public long size(int sample) {
+            return slotSize[sample];
+          }
+
+          @Override
+          public void transferTo(int sample, FileChannel dst) throws IOException {
+            long pos = slotStart[sample];
+            long left = slotSize[sample];
+            while (left > 0) {
+              long moved = slots.transferTo(pos, left, dst);
+              if (moved <= 0) throw new IOException("the slot file ends early");
+              pos += moved;
+              left -= moved;
+            }
+          }
+        });
+      }
       Files.deleteIfExists(base);
+      Files.deleteIfExists(slotFile);
       long bytes = 0;
-      for (int i = 0; i < count; i++) {
-        byte[] r = replacements.get(i);
-        bytes += r != null ? r.length : samples[0][i];
-      }
+      for (int i = 0; i < count; i++) bytes += slotSize[i] >= 0 ? slotSize[i] : samples[0][i];
       PacketIndex oi = FfprobeProber.packets(tools, out, 0).toIndex(RenderedSegment.timeBaseOf(tools, out), new BitSet());
       if (oi.packetCount() != count) throw new PatchworkException("the spliced open GOP at frame " + point.frame() + " lost packets");
       String sha = Hashing.payloadSha256(out, FilePackets.formatOf(out), oi, 0, count).orElse(null);

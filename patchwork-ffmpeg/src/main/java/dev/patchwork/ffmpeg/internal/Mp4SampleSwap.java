@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,13 +21,22 @@ public final class Mp4SampleSwap {
 
   private Mp4SampleSwap() {}
 
+  /** New payloads for some samples, streamed (they may be far larger than memory allows). */
+  public interface Replacements {
+    /** The size of sample {@code i}'s new payload, or -1 to keep the sample as it is. */
+    long size(int sample);
+
+    /** Writes sample {@code i}'s new payload, exactly {@link #size} bytes. */
+    void transferTo(int sample, FileChannel dst) throws IOException;
+  }
+
   /**
-   * Writes {@code out}: {@code in} with the payload of sample {@code i} (0-based, decoding order) replaced by
-   * {@code replacements.get(i)} where there is one.
+   * Writes {@code out}: {@code in} with the payload of sample {@code i} (0-based, decoding order) replaced where
+   * {@code replacements} has one.
    *
    * @return the number of samples
    */
-  public static int write(Path in, Path out, Map<Integer, byte[]> replacements) throws IOException {
+  public static int write(Path in, Path out, Replacements replacements) throws IOException {
     try (FileChannel src = FileChannel.open(in)) {
       List<Box> top = boxes(src, 0, src.size());
       Box ftyp = find(top, "ftyp");
@@ -37,11 +45,13 @@ public final class Mp4SampleSwap {
       Box moovBox = new Box("moov", 0, moov.size(), moov.header());
       Table table = table(moovBytes, moovBox);
       int n = table.sizes().length;
-      for (int i : replacements.keySet()) {
-        if (i < 0 || i >= n) throw new IOException("no sample " + i + " in " + in.getFileName() + " (" + n + " samples)");
-      }
       long[] sizes = new long[n];
-      for (int i = 0; i < n; i++) sizes[i] = replacements.containsKey(i) ? replacements.get(i).length : table.sizes()[i];
+      boolean[] replaced = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        long r = replacements.size(i);
+        replaced[i] = r >= 0;
+        sizes[i] = replaced[i] ? r : table.sizes()[i];
+      }
 
       byte[] ftypBytes = ftyp == null ? new byte[0] : read(src, ftyp.offset(), (int) ftyp.size()).array();
       // the new moov's size does not depend on the offsets (co64 entries are 8 bytes whatever they hold)
@@ -72,9 +82,10 @@ public final class Mp4SampleSwap {
         h.flip();
         writeFully(dst, h);
         for (int i = 0; i < n; i++) {
-          byte[] r = replacements.get(i);
-          if (r != null) {
-            writeFully(dst, ByteBuffer.wrap(r));
+          if (replaced[i]) {
+            long before = dst.position();
+            replacements.transferTo(i, dst);
+            if (dst.position() - before != sizes[i]) throw new IOException("sample " + i + "'s new payload is not " + sizes[i] + " bytes");
           } else {
             long pos = table.offsets()[i];
             long left = sizes[i];
