@@ -170,6 +170,51 @@ class MasterRenderTest {
     assertThat(Path.of(job.workDirectory())).doesNotExist();
   }
 
+  @Test
+  void anInterruptBeforeAnyChunkIsCompleteLeavesNoChunkDirectory() throws Exception {
+    Path out = dir.resolve("stopped early.mp4");
+    MasterSettings s = MasterSettings.of(Codec.H264).withGop(25).withChunkDuration(Duration.ofSeconds(1)).withPreset("ultrafast");
+    ChunkJob job = render.plan(source, out, s);
+    Path work = Path.of(job.workDirectory());
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    ChunkRenderer slow = new ChunkRenderer() {
+      @Override public String name() { return "slow"; }
+      @Override public boolean isComplete(ChunkJob j, ChunkTask t) { return false; }
+      @Override public void render(ChunkJob j, ChunkTask t, Duration limit, PatchListener l) {
+        try {
+          Files.createDirectories(work); // as a real chunk's temporary file beside its output does
+          started.countDown();
+          Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+          throw new dev.patchwork.CancelledException("stopped");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      @Override public void assemble(ChunkJob j, PatchListener l) { throw new AssertionError("not to be assembled"); }
+      @Override public boolean isAssembled(ChunkJob j) { return false; }
+    };
+    Thread caller = Thread.currentThread();
+    Thread stopper = new Thread(() -> {
+      try {
+        started.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      caller.interrupt();
+    });
+    stopper.start();
+    try {
+      assertThatThrownBy(() -> LocalChunkExecutor.withWorkers(2).execute(job, slow, PatchListener.NONE))
+          .isInstanceOf(dev.patchwork.CancelledException.class);
+    } finally {
+      stopper.join();
+      Thread.interrupted();
+    }
+    assertThat(work).doesNotExist();
+    assertThat(out).doesNotExist();
+  }
+
   /** Renders one task of {@code job} into a scratch file and returns its path. */
   private String task(ChunkJob job, int index) {
     new FfmpegChunkRenderer(RealFfmpeg.tools()).render(job, job.task(index), Duration.ofMinutes(1), PatchListener.NONE);
