@@ -215,6 +215,27 @@ class MasterRenderTest {
     assertThat(out).doesNotExist();
   }
 
+  @Test
+  void h264IntoMatroskaKeepsTheTimecodeAndDecodesCleanly() throws IOException {
+    // Matroska writes the timecode tag as TIMECODE, which the output's probe did not read ("start timecode 00:00:00:00
+    // instead of 01:00:00:00"); and at 24 fps the AAC priming (21 ms, half a frame) made the decode check's null output
+    // report "non monotonically increasing dts" for a clean file. Either failed every such render (exit 1).
+    Path src = RealFfmpeg.ffmpeg(dir.resolve("Quelle 24.mov"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000", "-frames:v", "72", "-shortest", "-c:v", "prores_ks", "-profile:v", "0",
+        "-c:a", "pcm_s24le", "-timecode", "01:00:00:00");
+    Path out = dir.resolve("Matroska 24.mkv");
+    MasterSettings s = MasterSettings.of(Codec.H264).withGop(24).withChunkDuration(Duration.ofSeconds(1)).withEncoderThreads(1)
+        .withPreset("veryfast");
+
+    render.render(src, out, s, LocalChunkExecutor.withWorkers(2), PatchListener.NONE);
+
+    assertThat(RealFfmpeg.timecode(out)).isEqualTo("01:00:00:00");
+    assertThat(RealFfmpeg.decodedFrameCount(out)).isEqualTo(72);
+    Sidecar sidecar = Sidecars.read(SidecarPaths.defaultFor(out));
+    assertThat(sidecar.master().startTimecode()).hasToString("01:00:00:00");
+    assertThat(sidecar.master().frameCount()).isEqualTo(72);
+  }
+
   /** Renders one task of {@code job} into a scratch file and returns its path. */
   private String task(ChunkJob job, int index) {
     new FfmpegChunkRenderer(RealFfmpeg.tools()).render(job, job.task(index), Duration.ofMinutes(1), PatchListener.NONE);
