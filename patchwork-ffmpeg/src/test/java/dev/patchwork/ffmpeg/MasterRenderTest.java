@@ -306,6 +306,11 @@ class MasterRenderTest {
         .isInstanceOf(ValidationException.class).hasMessageContaining("not both");
     assertThatThrownBy(() -> render.plan(dir.resolve("missing.mov"), dir.resolve("x.mp4"), MasterSettings.of(Codec.H264)))
         .isInstanceOf(ValidationException.class).hasMessageContaining("<source>");
+    // a misspelt preset is refused before any chunk runs (it failed every chunk three times: a tool failure, exit 4)
+    assertThatThrownBy(() -> render.plan(source, dir.resolve("x.mp4"), MasterSettings.of(Codec.H264).withPreset("veryslowest")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("--preset").hasMessageContaining("'veryslowest'")
+        .hasMessageContaining("ultrafast, superfast, veryfast");
+    assertThat(render.plan(source, dir.resolve("x.mp4"), MasterSettings.of(Codec.HEVC).withPreset("placebo")).tasks()).isNotEmpty();
   }
 
   /** An ffprobe beside a fake ffmpeg: the real one with the environment it needs. */
