@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +22,10 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * with every field quoted (older versions lack {@code Record Duration}). Fields follow RFC 4180: quoted fields may
- * hold commas, doubled quotes and line breaks; a UTF-8 byte-order mark is skipped. Columns are found by name,
+ * hold commas, doubled quotes and line breaks; a UTF-8 byte-order mark is skipped. The separator is the comma, unless
+ * the file says otherwise: a first line {@code sep=;} (Excel's hint, which Excel also writes), or else a header line
+ * with more semicolons or tabs outside quotes than commas (Excel and Numbers save "CSV" with semicolons where the
+ * comma is the decimal separator, and spreadsheets copy out tab-separated text). Columns are found by name,
  * ignoring case and order:
  *
  * <ul>
@@ -40,6 +44,8 @@ import java.util.regex.Pattern;
 final class CsvMarkers {
 
   private static final Pattern DIGITS = Pattern.compile("\\d+");
+  /** Excel's separator hint, the file's first line: {@code sep=;}. */
+  private static final Pattern SEP_HINT = Pattern.compile("sep=([,;\\t|])[ \\t]*(?:\\r\\n|\\r|\\n|$)", Pattern.CASE_INSENSITIVE);
 
   private CsvMarkers() {}
 
@@ -52,9 +58,13 @@ final class CsvMarkers {
 
   static List<Change> read(String text, String source, ChangeContext ctx, ChangeFilter filter) {
     Problems problems = new Problems();
-    List<Row> rows = parse(EdlMarkers.stripBom(text), source, problems);
+    String body = EdlMarkers.stripBom(text);
+    Matcher hint = SEP_HINT.matcher(body);
+    boolean hinted = hint.lookingAt();
+    char separator = hinted ? hint.group(1).charAt(0) : separator(body);
+    List<Row> rows = parse(body, source, separator, problems);
     problems.throwIfAny();
-    int h = 0;
+    int h = hinted ? 1 : 0;
     while (h < rows.size() && rows.get(h).isBlank()) h++;
     if (h == rows.size()) return List.of();
     Row header = rows.get(h);
@@ -160,8 +170,38 @@ final class CsvMarkers {
     return v.isEmpty() ? null : v;
   }
 
-  /** RFC 4180 records; a quote left open at the end of the text is a problem. */
-  static List<Row> parse(String text, String source, Problems problems) {
+  /**
+   * The separator of a file without a {@code sep=} line: {@code ;} or tab if its first non-blank line holds more of it
+   * outside quotes than commas (and than the other), else the comma.
+   */
+  static char separator(String text) {
+    int commas = 0;
+    int semicolons = 0;
+    int tabs = 0;
+    boolean quoted = false;
+    boolean seen = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted && (c == '\r' || c == '\n')) {
+        if (seen) break;
+      } else if (!quoted && c == ',') {
+        commas++;
+      } else if (!quoted && c == ';') {
+        semicolons++;
+      } else if (!quoted && c == '\t') {
+        tabs++;
+      }
+      if (!Character.isWhitespace(c)) seen = true;
+    }
+    if (semicolons > commas && semicolons >= tabs) return ';';
+    if (tabs > commas && tabs > semicolons) return '\t';
+    return ',';
+  }
+
+  /** RFC 4180 records with fields separated by {@code separator}; a quote left open at the end of the text is a problem. */
+  static List<Row> parse(String text, String source, char separator, Problems problems) {
     List<Row> rows = new ArrayList<>();
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
@@ -201,7 +241,7 @@ final class CsvMarkers {
           reported = true;
           field.append(c);
         }
-      } else if (c == ',') {
+      } else if (c == separator) {
         fields.add(field.toString());
         field.setLength(0);
         wasQuoted = false;

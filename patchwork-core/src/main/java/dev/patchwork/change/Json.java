@@ -40,7 +40,7 @@ final class Json {
     if (node == null || node.isMissingNode()) return "nothing";
     if (node.isNull()) return "null";
     if (node.isTextual()) return "the text \"" + node.asText() + "\"";
-    if (node.isNumber()) return "the number " + node.asText();
+    if (node.isNumber()) return "the number " + (node.isFloatingPointNumber() ? node.decimalValue().toPlainString() : node.asText());
     if (node.isBoolean()) return node.asText();
     if (node.isArray()) return "a list";
     return "an object";

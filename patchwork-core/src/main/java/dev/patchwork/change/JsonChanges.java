@@ -20,7 +20,8 @@ import java.util.Set;
  *  {"in": "01:00:10:00", "out": "01:00:12:00"}]
  * </pre>
  *
- * <p>{@code start} and {@code frames} are whole master frames from 0 ({@code frames} at least 1); instead of them,
+ * <p>{@code start} and {@code frames} are whole master frames from 0 ({@code frames} at least 1; {@code 240.0} is
+ * read as 240, a fraction is an error); instead of them,
  * {@code in} and {@code out} are labels in the master's timecode, out exclusive. {@code name}, {@code color},
  * {@code note} are optional text (or null). Any other key is an error, so that a misspelt {@code "frame"} is not
  * silently ignored.
@@ -122,17 +123,32 @@ final class JsonChanges {
     return new Change(FrameRange.of(start, end), name, color, note, where);
   }
 
+  /**
+   * The value of a number that is whole and fits a {@code long}: {@code 24}, and also {@code 24.0} or {@code 2.4e1},
+   * which tools that count frames in floating point (Python, JavaScript) write; else {@code null}.
+   */
+  private static Long wholeValue(JsonNode n) {
+    if (n.isIntegralNumber()) return n.canConvertToLong() ? n.longValue() : null;
+    if (!n.isNumber()) return null;
+    try {
+      return n.decimalValue().longValueExact();
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
   private static Long wholeNumber(JsonNode item, String key, long min, String where, Problems problems) {
     JsonNode n = item.get(key);
     if (n == null || n.isNull()) {
       problems.add(where + "." + key, "missing; start and frames go together");
       return null;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+    Long whole = wholeValue(n);
+    if (whole == null) {
       problems.add(where + "." + key, "must be a whole number, not " + Json.kind(n));
       return null;
     }
-    long v = n.longValue();
+    long v = whole;
     if (v < min) {
       problems.add(where + "." + key, "must be at least " + min + (key.equals("frames") ? " (a change cannot be empty)" : "")
           + ", not " + v);

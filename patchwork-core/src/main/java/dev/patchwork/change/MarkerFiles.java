@@ -46,8 +46,8 @@ import java.util.Objects;
  *   <li>The result is sorted by range start, then end; changes with equal ranges keep file order. Overlapping
  *       changes are kept as they are (merging them is the planner's job). Each change's origin is where it was
  *       read, as above.</li>
- *   <li>Files are read as UTF-8 (a byte-order mark is skipped); EDL and CSV files that are not valid UTF-8 are
- *       read as ISO-8859-1.</li>
+ *   <li>Files are read as UTF-8 (a byte-order mark is skipped), or as UTF-16 when they start with its byte-order
+ *       mark; EDL and CSV files that are not valid UTF-8 are read as ISO-8859-1.</li>
  * </ul>
  */
 public final class MarkerFiles {
@@ -201,6 +201,10 @@ public final class MarkerFiles {
   }
 
   private static String decode(byte[] bytes, String name) {
+    // a UTF-16 byte-order mark: Excel's "Unicode Text" and Windows tools' "Unicode" save UTF-16
+    if (bytes.length >= 2 && (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE || bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)) {
+      return new String(bytes, StandardCharsets.UTF_16);
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

@@ -197,8 +197,13 @@ final class OtioMarkers {
   private static Frac toMasterFrames(JsonNode time, String where, String what, ChangeContext ctx, Problems problems) {
     JsonNode value = time == null ? null : time.get("value");
     JsonNode rate = time == null ? null : time.get("rate");
-    if (time == null || !time.isObject() || value == null || !value.isNumber() || rate == null || !rate.isNumber()) {
+    if (time == null || !time.isObject()) {
       problems.add(where, what + " must be a RationalTime {\"value\": number, \"rate\": number}, not " + Json.kind(time));
+      return null;
+    }
+    if (value == null || !value.isNumber() || rate == null || !rate.isNumber()) {
+      boolean badValue = value == null || !value.isNumber();
+      problems.add(where, what + (badValue ? ".value" : ".rate") + " must be a number, not " + Json.kind(badValue ? value : rate));
       return null;
     }
     FrameRate fileRate;

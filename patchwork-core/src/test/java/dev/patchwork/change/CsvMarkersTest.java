@@ -57,6 +57,41 @@ class CsvMarkersTest {
   }
 
   @Test
+  void aSemicolonSeparatedSpreadsheetExportIsRead() {
+    // Excel ("CSV UTF-8" in a locale whose decimal separator is the comma) and Numbers write ';' between fields
+    String csv = "\uFEFF#;Reel;Record In;Record Out;Name;Source FPS;Color;Notes\r\n"
+        + "1;;01:00:01:00;01:00:02:00;VFX 12;23,976;Blue;\"Fix the flare; then grade\"\r\n"
+        + "2;;01:00:03:00;01:00:03:01;Grade, sky;23,976;Red;\r\n";
+    List<Change> changes = MarkerFiles.readCsv(csv, "excel.csv", TIMELINE_1);
+    assertThat(changes).containsExactly(
+        change(24, 24, "VFX 12", "Blue", "Fix the flare; then grade", "excel.csv:2"),
+        change(72, 1, "Grade, sky", "Red", null, "excel.csv:3"));
+  }
+
+  @Test
+  void excelsSepLineChoosesTheSeparatorAndIsNotTheHeader() {
+    String csv = "sep=;\r\nRecord In;Record Out;Name\r\n01:00:01:00;01:00:01:12;a,b\r\n";
+    assertThat(MarkerFiles.readCsv(csv, "sep.csv", TIMELINE_1))
+        .containsExactly(change(24, 12, "a,b", null, null, "sep.csv:3"));
+    String commas = "SEP=,\nRecord In,Name\n01:00:02:00,\"x; y\"\n";
+    assertThat(MarkerFiles.readCsv(commas, "sep.csv", TIMELINE_1))
+        .containsExactly(change(48, 1, "x; y", null, null, "sep.csv:3"));
+  }
+
+  @Test
+  void aTabSeparatedFileIsRead() {
+    String tsv = "Record In\tRecord Out\tName\tNotes\n01:00:01:00\t01:00:01:02\tTab, one\tnote; with both\n";
+    assertThat(MarkerFiles.readCsv(tsv, "copied.csv", TIMELINE_1))
+        .containsExactly(change(24, 2, "Tab, one", null, "note; with both", "copied.csv:2"));
+  }
+
+  @Test
+  void aCommaHeaderWithSemicolonsInsideQuotesStaysCommaSeparated() {
+    String csv = "\"Record In\",\"Name\",\"Notes\",\"Keywords; tags; more\"\n\"01:00:01:00\",\"a\",\"b;c\",\"\"\n";
+    assertThat(MarkerFiles.readCsv(csv, "q.csv", TIMELINE_1)).containsExactly(change(24, 1, "a", null, "b;c", "q.csv:2"));
+  }
+
+  @Test
   void aHeaderOnlyFileHasNoChanges() {
     assertThat(MarkerFiles.readCsv("\uFEFF\"Record In\",\"Notes\"\r\n", "h.csv", TIMELINE_1)).isEmpty();
     assertThat(MarkerFiles.readCsv("", "h.csv", TIMELINE_1)).isEmpty();

@@ -109,6 +109,21 @@ class JsonListTest {
   }
 
   @Test
+  void wholeNumbersWrittenAsFloatsAreRead() {
+    // Python's json.dump of frame counts computed with '/' writes 240.0
+    String json = "[{\"start\": 240.0, \"frames\": 4.8e1}, {\"start\": 10, \"frames\": 2.00}]";
+    assertThat(MarkerFiles.readJsonList(json, "py.json", TIMELINE_1)).extracting(Change::range)
+        .containsExactly(FrameRange.ofLength(10, 2), FrameRange.ofLength(240, 48));
+  }
+
+  @Test
+  void aFractionIsRejectedAsWrittenNotInScientificNotation() {
+    Problem p = problem(() -> MarkerFiles.readJsonList("[{\"start\": 10.50, \"frames\": 2}]", "f.json", TIMELINE_1));
+    assertThat(p.where()).isEqualTo("f.json[0].start");
+    assertThat(p.message()).isEqualTo("must be a whole number, not the number 10.5");
+  }
+
+  @Test
   void anObjectIsNotAList() {
     Problem p = problem(() -> MarkerFiles.readJsonList("{\"start\": 0, \"frames\": 1}", "o.json", TIMELINE_1));
     assertThat(p.where()).isEqualTo("o.json");

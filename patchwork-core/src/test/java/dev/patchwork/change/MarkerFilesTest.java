@@ -89,6 +89,17 @@ class MarkerFilesTest {
   }
 
   @Test
+  void aUtf16FileWithItsByteOrderMarkIsRead(@TempDir Path dir) throws IOException {
+    // Excel's "Unicode Text": UTF-16 little-endian with a byte-order mark, tab-separated
+    Path file = dir.resolve("markers.csv");
+    Files.write(file, "\uFEFFRecord In\tName\r\n01:00:01:00\tÉtalonnage\r\n".getBytes(StandardCharsets.UTF_16LE));
+    assertThat(MarkerFiles.read(file, TIMELINE_1)).containsExactly(Fixtures.change(24, 1, "Étalonnage", null, null, "markers.csv:2"));
+    Path json = dir.resolve("changes.json");
+    Files.write(json, "[{\"start\": 5, \"frames\": 2}]".getBytes(StandardCharsets.UTF_16)); // big-endian, with its mark
+    assertThat(MarkerFiles.read(json, TIMELINE_1)).extracting(Change::range).containsExactly(FrameRange.ofLength(5, 2));
+  }
+
+  @Test
   void aJsonFileThatIsNotUtf8IsRejected(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("changes.json");
     Files.write(file, "[{\"start\": 0, \"frames\": 1, \"note\": \"à\"}]".getBytes(StandardCharsets.ISO_8859_1));

@@ -143,6 +143,17 @@ class OtioMarkersTest {
   }
 
   @Test
+  void aRationalTimeWithATextValueNamesTheField() {
+    // hand-edited or written by a script that put the frame number in quotes
+    String otio = timeline("null", marker("quoted", "\"120\"", "1", "24"), marker("no rate", "1", "1", "null"));
+    List<Problem> problems = problems(() -> MarkerFiles.readOtio(otio, "t.otio", TIMELINE_1));
+    assertThat(problems).extracting(Problem::message).containsExactly(
+        "marker 'quoted' marked_range.start_time.value must be a number, not the text \"120\"",
+        "marker 'no rate' marked_range.start_time.rate must be a number, not null",
+        "marker 'no rate' marked_range.duration.rate must be a number, not null");
+  }
+
+  @Test
   void aGlobalStartBetweenFramesIsRejected() {
     String otio = timeline(rt("86400.5", "24"));
     Problem p = problem(() -> MarkerFiles.readOtio(otio, "g.otio", TIMELINE_1));

@@ -281,7 +281,7 @@ public final class FfmpegChunkRenderer implements ChunkRenderer {
     l.message("decoding " + Path.of(job.output()).getFileName() + " to check it");
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     List<String> argv = List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-i", probe.path().toString(),
-        "-map", "0:v:0", "-map", "0:a?", "-f", "null", "-");
+        "-map", "0:v:0", "-map", "0:a?", "-enc_time_base", "-1", "-f", "null", "-"); // see MasterVerifier: the null muxer's time base
     ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).onStderrLine(line -> {
       if (!line.isBlank() && errors.size() < 20) errors.add(line.strip());
     }).run();

@@ -371,22 +371,29 @@ public final class FfprobeProber implements MediaProber {
     }
   }
 
-  /** The first timecode found: the video stream's tag, a timecode track's, another stream's, the container's. */
+  /**
+   * The first timecode found: the video stream's tag, a timecode track's, another stream's, the container's. Tags are
+   * matched in any letter case: MOV and MXF write {@code timecode}, Matroska {@code TIMECODE}.
+   */
   private static Timecode startTimecode(String where, JsonNode root, VideoStream video, FrameRate rate) {
     List<String> found = new ArrayList<>();
-    String v = video.tags().get("timecode");
-    if (v != null) found.add(v);
+    for (Map.Entry<String, String> e : video.tags().entrySet()) {
+      if (e.getKey().equalsIgnoreCase("timecode")) {
+        found.add(e.getValue());
+        break;
+      }
+    }
     for (JsonNode s : root.path("streams")) {
       if (s.path("codec_tag_string").asText("").equals("tmcd")) {
-        String tc = s.path("tags").path("timecode").asText(null);
+        String tc = timecodeTag(s.path("tags"));
         if (tc != null) found.add(tc);
       }
     }
     for (JsonNode s : root.path("streams")) {
-      String tc = s.path("tags").path("timecode").asText(null);
+      String tc = timecodeTag(s.path("tags"));
       if (tc != null) found.add(tc);
     }
-    String f = root.path("format").path("tags").path("timecode").asText(null);
+    String f = timecodeTag(root.path("format").path("tags"));
     if (f != null) found.add(f);
     if (found.isEmpty()) return Timecode.zero(rate, false);
     String text = found.get(0).strip();
@@ -438,6 +445,15 @@ public final class FfprobeProber implements MediaProber {
     } catch (IllegalArgumentException e) {
       return new TimeBase(1, 1); // streams without timing (attachments)
     }
+  }
+
+  /** The {@code timecode} tag among {@code tags}, in any letter case; null if there is none. */
+  private static String timecodeTag(JsonNode tags) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equalsIgnoreCase("timecode") && e.getValue().isValueNode()) return e.getValue().asText("");
+    }
+    return null;
   }
 
   private static Map<String, String> tags(JsonNode node) {

@@ -13,6 +13,10 @@ import dev.patchwork.spi.ChunkRenderer;
 import dev.patchwork.spi.ChunkReport;
 import dev.patchwork.spi.ChunkReport.TaskRun;
 import dev.patchwork.spi.ChunkTask;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +137,7 @@ public final class LocalChunkExecutor implements ChunkExecutor {
     l.segmentStarted(all);
     l.message(String.format(Locale.ROOT, "rendering %d task(s) of %s on %d local worker(s)", todo.size(), job.id(), Math.min(workers, todo.size())));
     boolean interrupted = false;
+    boolean finished = false;
     try {
       for (ChunkTask t : todo) submit(executor, job, renderer, t, Duration.ZERO, attempts, outcomes, progress);
       int remaining = todo.size();
@@ -156,13 +161,29 @@ public final class LocalChunkExecutor implements ChunkExecutor {
         submit(executor, job, renderer, t, wait, attempts, outcomes, progress);
       }
       l.segmentFinished(all);
+      finished = true;
     } catch (InterruptedException e) {
       interrupted = true;
       throw new CancelledException("the render was interrupted");
     } finally {
       executor.shutdownNow(); // interrupts running attempts: their tools are stopped
       interrupted |= awaitQuietly(executor);
+      if (!finished) removeIfEmpty(Path.of(job.workDirectory()));
       if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Removes the job's work directory if a stopped or failed render left it empty (stopped before any chunk was complete):
+   * it holds nothing to resume from. One with complete chunks is kept for the next run.
+   */
+  private static void removeIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (DirectoryNotEmptyException e) {
+      // complete chunks: kept for a resume
+    } catch (IOException e) {
+      log.debug("cannot remove the empty chunk directory {}: {}", dir, e.getMessage());
     }
   }
 

@@ -34,9 +34,13 @@ final class SpliceTime {
     return Math.max(1, t);
   }
 
-  /** The first audio sample of frame {@code frame}: {@code floor(frame · sampleRate / rate)}. */
+  /**
+   * The first audio sample of frame {@code frame}: {@link PcmSamples#startOf}, the position the renderer cuts its audio
+   * at (rounded to the nearest sample). The splice must cut the master's audio at the same samples, or at 29.97 fps a
+   * seam whose exact position ends in .5 or more takes one sample more from the rendered piece than it holds.
+   */
   static long sampleOfFrame(long frame, FrameRate rate, int sampleRate) {
-    return Math.floorDiv(Math.multiplyExact(Math.multiplyExact(frame, sampleRate), rate.denominator()), rate.numerator());
+    return PcmSamples.startOf(frame, rate, sampleRate);
   }
 
   /** Microseconds as ffmpeg's seconds text: {@code 12.345678}, {@code -0.040000}. */

@@ -357,6 +357,22 @@ class AdoptVerifyIntegrationTest {
     assertThat(placed.findings()).singleElement().satisfies(f -> assertThat(f.region()).isEqualTo(spanHolding(s, big.pos() + 32)));
   }
 
+  @Test
+  void deepVerifyPassesAMatroskaMasterWhoseStartIsHalfAFrameOff() {
+    // ffmpeg's own encode: 24 fps H.264 with B-frames and AAC at 48 kHz, whose 1024 priming samples (21 ms, 0.51 of a
+    // frame) start the file before its first picture; the null output used to round the pictures' millisecond times
+    // onto equal frame counts and report "non monotonically increasing dts" for a file that decodes perfectly
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("ffmpeg 24 aac ö.mkv"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-frames:v", "48", "-shortest", "-c:v", "libx264",
+        "-preset", "veryfast", "-g", "24", "-bf", "2", "-c:a", "aac");
+    Sidecar s = adopter.describe(master, PatchListener.NONE).sidecar();
+
+    VerificationReport deep = verifier.verify(master, s, true, PatchListener.NONE);
+
+    assertThat(deep.findings()).isEmpty();
+    assertThat(deep.decodedFrames()).isEqualTo(48);
+  }
+
   // --- refusals -------------------------------------------------------------------------------------------
 
   @Test

@@ -321,6 +321,23 @@ class FfprobeProberIntegrationTest {
     assertThat(p.startTimecode()).hasToString("01:00:00;00");
   }
 
+  @Test
+  void matroskaWritesItsTimecodeTagInCapitals() {
+    // ffmpeg -timecode into Matroska: the container's TIMECODE tag, nothing on the stream
+    Path clip = RealFfmpeg.testClip(dir.resolve("timecode ö.mkv"), "30000/1001", 30, "-c:v", "prores_ks", "-profile:v", "0",
+        "-an", "-timecode", "00:59:58;00");
+    assertThat(RealFfmpeg.ffprobe(clip, "-show_entries", "format_tags=TIMECODE", "-of", "csv=p=0").strip()).isEqualTo("00:59:58;00");
+
+    assertThat(prober.probeMedia(clip).startTimecode()).hasToString("00:59:58;00");
+
+    // a MOV remuxed into Matroska: the video stream's TIMECODE tag
+    Path mov = RealFfmpeg.testClip(dir.resolve("timecode.mov"), "24", 24, "-c:v", "prores_ks", "-profile:v", "0", "-an",
+        "-timecode", "10:00:00:00");
+    Path remuxed = RealFfmpeg.ffmpeg(dir.resolve("remuxed ö.mkv"), "-i", mov.toString(), "-map", "0:v", "-c", "copy",
+        "-map_metadata", "-1", "-metadata:s:v:0", "TIMECODE=10:00:00:00");
+    assertThat(prober.probeMedia(remuxed).startTimecode()).hasToString("10:00:00:00");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"mxf", "mov"})
   void dnxhrIsIntra(String container) {

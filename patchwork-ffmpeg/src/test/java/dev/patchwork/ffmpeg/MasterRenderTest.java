@@ -170,6 +170,72 @@ class MasterRenderTest {
     assertThat(Path.of(job.workDirectory())).doesNotExist();
   }
 
+  @Test
+  void anInterruptBeforeAnyChunkIsCompleteLeavesNoChunkDirectory() throws Exception {
+    Path out = dir.resolve("stopped early.mp4");
+    MasterSettings s = MasterSettings.of(Codec.H264).withGop(25).withChunkDuration(Duration.ofSeconds(1)).withPreset("ultrafast");
+    ChunkJob job = render.plan(source, out, s);
+    Path work = Path.of(job.workDirectory());
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    ChunkRenderer slow = new ChunkRenderer() {
+      @Override public String name() { return "slow"; }
+      @Override public boolean isComplete(ChunkJob j, ChunkTask t) { return false; }
+      @Override public void render(ChunkJob j, ChunkTask t, Duration limit, PatchListener l) {
+        try {
+          Files.createDirectories(work); // as a real chunk's temporary file beside its output does
+          started.countDown();
+          Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+          throw new dev.patchwork.CancelledException("stopped");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      @Override public void assemble(ChunkJob j, PatchListener l) { throw new AssertionError("not to be assembled"); }
+      @Override public boolean isAssembled(ChunkJob j) { return false; }
+    };
+    Thread caller = Thread.currentThread();
+    Thread stopper = new Thread(() -> {
+      try {
+        started.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      caller.interrupt();
+    });
+    stopper.start();
+    try {
+      assertThatThrownBy(() -> LocalChunkExecutor.withWorkers(2).execute(job, slow, PatchListener.NONE))
+          .isInstanceOf(dev.patchwork.CancelledException.class);
+    } finally {
+      stopper.join();
+      Thread.interrupted();
+    }
+    assertThat(work).doesNotExist();
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void h264IntoMatroskaKeepsTheTimecodeAndDecodesCleanly() throws IOException {
+    // Matroska writes the timecode tag as TIMECODE, which the output's probe did not read ("start timecode 00:00:00:00
+    // instead of 01:00:00:00"); and at 24 fps the AAC priming (21 ms, half a frame) made the decode check's null output
+    // report "non monotonically increasing dts" for a clean file. Either failed every such render (exit 1).
+    Path src = RealFfmpeg.ffmpeg(dir.resolve("Quelle 24.mov"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000", "-frames:v", "72", "-shortest", "-c:v", "prores_ks", "-profile:v", "0",
+        "-c:a", "pcm_s24le", "-timecode", "01:00:00:00");
+    Path out = dir.resolve("Matroska 24.mkv");
+    MasterSettings s = MasterSettings.of(Codec.H264).withGop(24).withChunkDuration(Duration.ofSeconds(1)).withEncoderThreads(1)
+        .withPreset("veryfast");
+
+    render.render(src, out, s, LocalChunkExecutor.withWorkers(2), PatchListener.NONE);
+
+    assertThat(RealFfmpeg.timecode(out)).isEqualTo("01:00:00:00");
+    assertThat(RealFfmpeg.decodedFrameCount(out)).isEqualTo(72);
+    Sidecar sidecar = Sidecars.read(SidecarPaths.defaultFor(out));
+    assertThat(sidecar.master().startTimecode()).hasToString("01:00:00:00");
+    assertThat(sidecar.master().frameCount()).isEqualTo(72);
+  }
+
   /** Renders one task of {@code job} into a scratch file and returns its path. */
   private String task(ChunkJob job, int index) {
     new FfmpegChunkRenderer(RealFfmpeg.tools()).render(job, job.task(index), Duration.ofMinutes(1), PatchListener.NONE);
@@ -240,6 +306,11 @@ class MasterRenderTest {
         .isInstanceOf(ValidationException.class).hasMessageContaining("not both");
     assertThatThrownBy(() -> render.plan(dir.resolve("missing.mov"), dir.resolve("x.mp4"), MasterSettings.of(Codec.H264)))
         .isInstanceOf(ValidationException.class).hasMessageContaining("<source>");
+    // a misspelt preset is refused before any chunk runs (it failed every chunk three times: a tool failure, exit 4)
+    assertThatThrownBy(() -> render.plan(source, dir.resolve("x.mp4"), MasterSettings.of(Codec.H264).withPreset("veryslowest")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("--preset").hasMessageContaining("'veryslowest'")
+        .hasMessageContaining("ultrafast, superfast, veryfast");
+    assertThat(render.plan(source, dir.resolve("x.mp4"), MasterSettings.of(Codec.HEVC).withPreset("placebo")).tasks()).isNotEmpty();
   }
 
   /** An ffprobe beside a fake ffmpeg: the real one with the environment it needs. */

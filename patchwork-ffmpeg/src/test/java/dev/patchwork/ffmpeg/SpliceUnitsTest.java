@@ -55,9 +55,12 @@ class SpliceUnitsTest {
     assertThat(SpliceTime.frameTicks(FrameRate.FPS_25, new TimeBase(1, 12800))).isEqualTo(512);
     assertThat(SpliceTime.frameTicks(FrameRate.FPS_23_976, new TimeBase(1, 1000))).isEqualTo(41);
     assertThat(SpliceTime.frameTicks(FrameRate.FPS_25, new TimeBase(1, 25))).isEqualTo(1);
-    // 29.97 fps at 48 kHz: 1601.6 samples a frame, a 1602/1601 cadence that never drifts
+    // 29.97 fps at 48 kHz: 1601.6 samples a frame, a 1602/1601 cadence that never drifts, rounded as the renderer's
     assertThat(List.of(0L, 1L, 2L, 3L, 4L, 5L).stream().map(f -> SpliceTime.sampleOfFrame(f, FrameRate.FPS_29_97, 48000)))
-        .containsExactly(0L, 1601L, 3203L, 4804L, 6406L, 8008L);
+        .containsExactly(0L, 1602L, 3203L, 4805L, 6406L, 8008L);
+    for (long f = 0; f < 3000; f++) {
+      assertThat(SpliceTime.sampleOfFrame(f, FrameRate.FPS_59_94, 44100)).isEqualTo(PcmSamples.startOf(f, FrameRate.FPS_59_94, 44100));
+    }
     assertThat(SpliceTime.sampleOfFrame(30_000, FrameRate.FPS_29_97, 48000)).isEqualTo(48_048_000L);
     assertThat(SpliceTime.sampleOfFrame(25, FrameRate.FPS_25, 48000)).isEqualTo(48000);
   }
