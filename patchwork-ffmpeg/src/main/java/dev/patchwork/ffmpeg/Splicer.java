@@ -223,15 +223,18 @@ final class Splicer {
     long masterPieces = pieces.stream().filter(p -> p.input() == 1).count();
     StringBuilder g = new StringBuilder();
     List<String> masterLabels = new ArrayList<>();
+    // sample numbers count from time 0, where the video's timeline starts: samples decoded before it (an AAC encoder's
+    // priming, which Matroska stores at a negative time) are dropped, or each patch would move the sound later
+    if (masterPieces > 0) g.append("[1:a:0]atrim=start=0,asetpts=PTS-STARTPTS[master];");
     if (masterPieces > 1) {
-      g.append("[1:a:0]asplit=").append(masterPieces);
+      g.append("[master]asplit=").append(masterPieces);
       for (int i = 0; i < masterPieces; i++) {
         g.append("[m").append(i).append(']');
         masterLabels.add("[m" + i + "]");
       }
       g.append(';');
     } else if (masterPieces == 1) {
-      masterLabels.add("[1:a:0]");
+      masterLabels.add("[master]");
     }
     int m = 0;
     List<String> labels = new ArrayList<>();
