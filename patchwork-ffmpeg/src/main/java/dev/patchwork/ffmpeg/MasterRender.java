@@ -127,8 +127,12 @@ public final class MasterRender {
     if (v.frameCount() <= 0) throw new ValidationException("<source>", src + " has no video frames");
     FrameRate rate = v.rate();
     long frames = v.frameCount();
-
     Codec codec = settings.codec();
+    if ((codec == Codec.H264 || codec == Codec.HEVC || codec == Codec.MPEG2) && (v.width() % 2 != 0 || v.height() % 2 != 0)) {
+      // 4:2:0 halves the chroma both ways: the encoder cannot take the pictures, and every chunk would fail three times
+      throw new ValidationException("<source>", src + " has pictures of " + v.width() + "x" + v.height() + "; " + codec
+          + " in 4:2:0 needs an even width and height; crop or pad the source first, or render ProRes");
+    }
     int gop = codec.intraOnly() ? 1 : settings.gop() > 0 ? settings.gop() : defaultGop(rate);
     Audio audio = settings.audio() != null ? settings.audio() : (codec == Codec.H264 || codec == Codec.HEVC ? Audio.AAC : Audio.PCM);
     Optional<InputInfo.Audio> sourceAudio = in.audio();

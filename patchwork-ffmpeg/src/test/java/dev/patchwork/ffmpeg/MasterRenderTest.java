@@ -311,6 +311,13 @@ class MasterRenderTest {
         .isInstanceOf(ValidationException.class).hasMessageContaining("--preset").hasMessageContaining("'veryslowest'")
         .hasMessageContaining("ultrafast, superfast, veryfast");
     assertThat(render.plan(source, dir.resolve("x.mp4"), MasterSettings.of(Codec.HEVC).withPreset("placebo")).tasks()).isNotEmpty();
+    // an odd picture size cannot be 4:2:0: refused up front (every chunk failed three times, exit 4); ProRes takes it
+    Path odd = RealFfmpeg.ffmpeg(dir.resolve("odd 321x241.mkv"), "-f", "lavfi", "-i", "testsrc2=size=322x242:rate=25,format=yuv444p,"
+        + "crop=321:241:0:0", "-frames:v", "10", "-c:v", "ffv1");
+    assertThat(RealFfmpeg.ffprobe(odd, "-show_entries", "stream=width,height", "-of", "csv=p=0").strip()).isEqualTo("321,241");
+    assertThatThrownBy(() -> render.plan(odd, dir.resolve("x.mp4"), MasterSettings.of(Codec.H264)))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("321x241").hasMessageContaining("even");
+    assertThat(render.plan(odd, dir.resolve("x.mov"), MasterSettings.of(Codec.PRORES)).tasks()).isNotEmpty();
   }
 
   /** An ffprobe beside a fake ffmpeg: the real one with the environment it needs. */
