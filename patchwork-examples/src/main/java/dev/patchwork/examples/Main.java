@@ -86,7 +86,8 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler((ex, a) -> {
-      err.println("patchwork: " + ex.getMessage());
+      // picocli appends the converter's exception ("(java.lang.NumberFormatException: …)"): the user needs the first part
+      err.println("patchwork: " + ex.getMessage().replaceAll("\\s*\\((java|javax)\\.[\\w.$]+: [^)]*\\)", ""));
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
       err.println("Try 'patchwork " + commandPath(ex.getCommandLine()) + "--help' for usage.");
       return USAGE;

@@ -76,6 +76,9 @@ class PlanCommandTest {
     assertThat(run("plan", master.toString(), "--change", "1+1", "--handles", "-1").code()).isEqualTo(2);
     assertThat(run("plan", master.toString(), "--change", "1+1", "--frobnicate").code()).isEqualTo(2);
     assertThat(run("no-such-command").code()).isEqualTo(2);
+    Run notANumber = run("plan", master.toString(), "--change", "1+1", "--handles", "ten");
+    assertThat(notANumber.code()).isEqualTo(2);
+    assertThat(notANumber.err()).contains("--handles").contains("'ten'").doesNotContain("java.").doesNotContain("Exception");
   }
 
   @Test
