@@ -8,6 +8,7 @@ import dev.patchwork.ToolFailedException;
 import dev.patchwork.UnsupportedMasterException;
 import dev.patchwork.ValidationException;
 import dev.patchwork.VerificationException;
+import dev.patchwork.ffmpeg.internal.FileTrees;
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import dev.patchwork.plan.Segment;
 import dev.patchwork.sidecar.MasterInfo;
@@ -30,11 +31,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -323,11 +322,8 @@ public final class FfmpegChunkRenderer implements ChunkRenderer {
   private void removeWorkDirectory(ChunkJob job) {
     Path dir = Path.of(job.workDirectory());
     if (!Files.isDirectory(dir)) return;
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("cannot remove the chunk directory {}: {}", dir, e.getMessage());
-    }
+    IOException e = FileTrees.delete(dir);
+    if (e != null) log.warn("cannot remove the chunk directory {}: {}", dir, e.getMessage());
   }
 
   // ---------------------------------------------------------------------------------------------------------

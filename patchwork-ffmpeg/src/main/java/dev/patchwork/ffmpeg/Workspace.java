@@ -1,13 +1,10 @@
 package dev.patchwork.ffmpeg;
 
 import dev.patchwork.PatchworkException;
+import dev.patchwork.ffmpeg.internal.FileTrees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,23 +47,8 @@ final class Workspace implements AutoCloseable {
   public void close() {
     boolean interrupted = Thread.interrupted(); // file deletion must not be cut short by a pending interrupt
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-          Files.deleteIfExists(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (NoSuchFileException e) {
-      // already gone
-    } catch (IOException e) {
-      log.warn("could not remove the temporary directory {}: {}", dir, e.toString());
+      IOException e = FileTrees.delete(dir);
+      if (e != null) log.warn("could not remove the temporary directory {}: {}", dir, e.toString());
     } finally {
       if (interrupted) Thread.currentThread().interrupt();
     }

@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -191,18 +190,8 @@ public final class BundledFfmpeg {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          log.trace("could not delete {}", p, e);
-        }
-      });
-    } catch (IOException e) {
-      log.trace("could not delete {}", dir, e);
-    }
+    IOException e = FileTrees.delete(dir);
+    if (e != null) log.trace("could not delete {}", dir, e);
   }
 
   /** The files of one bundle directory, in a jar or (in an IDE) an exploded directory. */

@@ -1,14 +1,13 @@
 package dev.patchwork.resolve.internal;
 
 import dev.patchwork.PatchworkException;
+import dev.patchwork.ffmpeg.internal.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +56,7 @@ public final class WorkFiles implements AutoCloseable {
   /** Deletes the folder and everything in it. */
   @Override
   public void close() {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          log.warn("cannot delete {}", p, e);
-        }
-      });
-    } catch (IOException e) {
-      log.warn("cannot delete the work folder {}", dir, e);
-    }
+    IOException e = FileTrees.delete(dir);
+    if (e != null) log.warn("cannot delete the work folder {}", dir, e);
   }
 }
