@@ -18,15 +18,13 @@ public final class H264Sps {
    * @param log2MaxFrameNum      bits of {@code frame_num}
    * @param pocType              {@code pic_order_cnt_type}
    * @param log2MaxPocLsb        bits of {@code pic_order_cnt_lsb} (for type 0; else 0)
-   * @param maxNumRefFrames      {@code max_num_ref_frames}
    * @param separateColourPlane  {@code separate_colour_plane_flag}
    * @param frameMbsOnly         {@code frame_mbs_only_flag}
    * @param fixedFrameRate       the VUI's {@code fixed_frame_rate_flag}, if the SPS has timing information
    * @param chromaArrayType      {@code ChromaArrayType} (0 for monochrome or separate colour planes)
-   * @param deltaPicOrderAlwaysZero {@code delta_pic_order_always_zero_flag} (type 1 only)
    */
-  public record Fields(int log2MaxFrameNum, int pocType, int log2MaxPocLsb, int maxNumRefFrames, boolean separateColourPlane,
-      boolean frameMbsOnly, Optional<Boolean> fixedFrameRate, int chromaArrayType, boolean deltaPicOrderAlwaysZero) {}
+  public record Fields(int log2MaxFrameNum, int pocType, int log2MaxPocLsb, boolean separateColourPlane, boolean frameMbsOnly,
+      Optional<Boolean> fixedFrameRate, int chromaArrayType) {}
 
   /**
    * The {@code fixed_frame_rate_flag} of the first SPS in {@code annexB} (an Annex B byte stream, e.g. a stream's first
@@ -36,17 +34,6 @@ public final class H264Sps {
     int sps = findSps(annexB);
     if (sps < 0) return Optional.empty();
     return parse(annexB, sps, nextStartCode(annexB, sps) - sps).flatMap(Fields::fixedFrameRate);
-  }
-
-  /**
-   * The SPS in an {@code avcC} record (ISO/IEC 14496-15: MP4, MOV and Matroska keep H.264 parameter sets so), or
-   * empty if there is none or it cannot be read.
-   */
-  public static Optional<Fields> fromAvcC(byte[] avcC) {
-    if (avcC == null || avcC.length < 8 || (avcC[0] & 0xFF) != 1 || (avcC[5] & 0x1F) == 0) return Optional.empty();
-    int len = (avcC[6] & 0xFF) << 8 | (avcC[7] & 0xFF);
-    if (8 + len > avcC.length || len < 2) return Optional.empty();
-    return parse(avcC, 8, len);
   }
 
   /** Parses the SPS NAL unit (header byte included, emulation prevention not yet removed) at {@code offset}. */
@@ -85,17 +72,16 @@ public final class H264Sps {
     int log2MaxFrameNum = (int) r.ue() + 4;
     int pocType = (int) r.ue();
     int log2MaxPocLsb = 0;
-    boolean alwaysZero = false;
     if (pocType == 0) {
       log2MaxPocLsb = (int) r.ue() + 4;
     } else if (pocType == 1) {
-      alwaysZero = r.u(1) == 1; // delta_pic_order_always_zero_flag
+      r.u(1); // delta_pic_order_always_zero_flag
       se(r); // offset_for_non_ref_pic
       se(r); // offset_for_top_to_bottom_field
       long cycle = r.ue();
       for (long i = 0; i < cycle; i++) se(r);
     }
-    int maxNumRefFrames = (int) r.ue();
+    r.ue(); // max_num_ref_frames
     r.u(1); // gaps_in_frame_num_value_allowed_flag
     r.ue(); // pic_width_in_mbs_minus1
     r.ue(); // pic_height_in_map_units_minus1
@@ -111,8 +97,8 @@ public final class H264Sps {
     } catch (RuntimeException e) {
       fixed = Optional.empty();
     }
-    return new Fields(log2MaxFrameNum, pocType, log2MaxPocLsb, maxNumRefFrames, separateColourPlane, frameMbsOnly, fixed,
-        separateColourPlane ? 0 : (int) chromaFormat, alwaysZero);
+    return new Fields(log2MaxFrameNum, pocType, log2MaxPocLsb, separateColourPlane, frameMbsOnly, fixed,
+        separateColourPlane ? 0 : (int) chromaFormat);
   }
 
   private static Optional<Boolean> readFixedFrameRate(BitReader r) {
