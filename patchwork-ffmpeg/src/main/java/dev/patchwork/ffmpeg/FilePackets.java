@@ -65,6 +65,20 @@ final class FilePackets implements Closeable {
   }
 
   /**
+   * The whole payload of packet {@code packet} of {@code index} (an index of this file).
+   *
+   * @throws IOException if it cannot be located or the file ends inside it
+   */
+  byte[] payload(PacketIndex index, int packet) throws IOException {
+    int size = index.byteSize(packet);
+    PacketBytes p = packet(index.position(packet), size);
+    if (p == null) throw new IOException("packet " + packet + " is not where ffprobe says");
+    byte[] b = new byte[size];
+    if (p.read(0, b, 0, size) != size) throw new IOException("the file ends inside packet " + packet);
+    return b;
+  }
+
+  /**
    * Where the payload of the packet ffprobe reports at {@code pos} with {@code size} bytes starts in the file, or
    * -1 if it cannot be located (no position, a laced Matroska block, an MXF KLV of another length, past the end).
    */

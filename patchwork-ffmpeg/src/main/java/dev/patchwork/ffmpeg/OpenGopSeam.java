@@ -63,8 +63,9 @@ final class OpenGopSeam {
    * Builds the file for {@code intra} (the RENDER before {@code point}, rendered as intra pictures) and the kept packets
    * of {@code point}'s GOP up to {@code endPacket}.
    *
+   * @param avcC the master's video extradata (its parameter sets)
    */
-  static Slotted build(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, RenderedSegment intra,
+  static Slotted build(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, byte[] avcC, RenderedSegment intra,
       AccessPoint point, int endPacket, Path dir) {
     MediaProbe master = timeline.probe();
     Segment s = intra.segment();
@@ -95,13 +96,7 @@ final class OpenGopSeam {
     ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).run();
 
     try {
-      long[][] samples = Mp4SampleSwap.samples(base);
-      int count = samples[0].length;
-      if (count != endPacket - startPacket) {
-        throw new PatchworkException("the master's packets " + startPacket + "-" + (endPacket - 1) + " came out as " + count
-            + " samples, not " + (endPacket - startPacket));
-      }
-      byte[] avcC = FfprobeProber.extradata(tools, master.path(), master.video().index());
+      int count = endPacket - startPacket;
       H264Mirror mirror;
       try {
         mirror = H264Mirror.of(avcC);
@@ -119,15 +114,14 @@ final class OpenGopSeam {
       long[] slotSize = new long[count];
       java.util.Arrays.fill(slotSize, -1);
       int replaced = 0;
-      try (FilePackets mp = new FilePackets(master.path(), master.formatName()); FileChannel mc = FileChannel.open(master.path());
-          FilePackets ip = new FilePackets(video, FilePackets.formatOf(video)); FileChannel ic = FileChannel.open(video);
+      try (FilePackets mp = new FilePackets(master.path(), master.formatName()); FilePackets ip = new FilePackets(video, FilePackets.formatOf(video));
           FileChannel slots = FileChannel.open(slotFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.WRITE)) {
         for (int i = startPacket; i < endPacket; i++) {
           long f = mi.frameOf(i);
           if (f < s.start() || f >= s.endExclusive()) continue;
-          byte[] slot = read(mp, mc, mi, i);
-          byte[] picture = read(ip, ic, ii, ii.packetOf(f - s.start()));
+          byte[] slot = mp.payload(mi, i);
+          byte[] picture = ip.payload(ii, ii.packetOf(f - s.start()));
           byte[] mirrored;
           try {
             mirrored = mirror.mirror(picture, slot);
@@ -146,7 +140,7 @@ final class OpenGopSeam {
         throw new PatchworkException("found " + replaced + " of the master's pictures for the " + s.frames() + " frames of " + s);
       }
       try (FileChannel slots = FileChannel.open(slotFile)) {
-        Mp4SampleSwap.write(base, out, new Mp4SampleSwap.Replacements() {
+        int written = Mp4SampleSwap.write(base, out, new Mp4SampleSwap.Replacements() {
           @Override
           public long size(int sample) {
             return slotSize[sample];
@@ -164,16 +158,22 @@ final class OpenGopSeam {
             }
           }
         });
+        if (written != count) {
+          throw new PatchworkException("the master's packets " + startPacket + "-" + (endPacket - 1) + " came out as " + written
+              + " samples, not " + count);
+        }
       }
       Files.deleteIfExists(base);
       Files.deleteIfExists(slotFile);
-      long bytes = 0;
-      for (int i = 0; i < count; i++) bytes += slotSize[i] >= 0 ? slotSize[i] : samples[0][i];
       PacketIndex oi = FfprobeProber.packets(tools, out, 0).toIndex(RenderedSegment.timeBaseOf(tools, out), new BitSet());
       if (oi.packetCount() != count) throw new PatchworkException("the spliced open GOP at frame " + point.frame() + " lost packets");
       String sha = Hashing.payloadSha256(out, FilePackets.formatOf(out), oi, 0, count).orElse(null);
       long earliest = Long.MAX_VALUE;
-      for (int i = 0; i < count; i++) earliest = Math.min(earliest, oi.pts(i));
+      long bytes = 0;
+      for (int i = 0; i < count; i++) {
+        earliest = Math.min(earliest, oi.pts(i));
+        bytes += oi.byteSize(i);
+      }
       if (!oi.timeBase().equals(tb)) throw new PatchworkException("the spliced open GOP at frame " + point.frame() + " has time base " + oi.timeBase());
       RenderedSegment slotted = new RenderedSegment(s, intra.rendered(), out, intra.audio(), count, bytes, sha, mi.frameOf(startPacket));
       return new Slotted(slotted, SpliceTime.ceilMicros(earliest, tb));
@@ -184,15 +184,5 @@ final class OpenGopSeam {
 
   private static String extension(SpliceContainer c) {
     return c == SpliceContainer.MOV ? "mov" : "mp4";
-  }
-
-  private static byte[] read(FilePackets fp, FileChannel ch, PacketIndex index, int packet) throws IOException {
-    long start = fp.payloadStart(index.position(packet), index.byteSize(packet));
-    if (start < 0) throw new IOException("packet " + packet + " is not where ffprobe says");
-    ByteBuffer b = ByteBuffer.allocate(index.byteSize(packet));
-    while (b.hasRemaining()) {
-      if (ch.read(b, start + b.position()) < 0) throw new IOException("the file ends inside packet " + packet);
-    }
-    return b.array();
   }
 }

@@ -129,7 +129,7 @@ final class PatchRun {
       Path temp = ws.file("output." + ext);
       AudioLength.Totals firstAudio = probed.audio().isEmpty() ? null : probed.audio().get(0);
       Splicer.Output spliced = phases.time(PatchResult.Phase.SPLICE,
-          () -> new Splicer(tools, timeline, container, ws, firstAudio).splice(plan, rendered, temp, listener));
+          () -> new Splicer(tools, timeline, container, ws, firstAudio, probed.videoExtradata()).splice(plan, rendered, temp, listener));
 
       cancelPoint();
       listener.message("verifying the output");

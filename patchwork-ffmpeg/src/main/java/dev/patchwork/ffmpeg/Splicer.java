@@ -57,14 +57,20 @@ final class Splicer {
   private final SpliceContainer container;
   private final Workspace workspace;
   private final AudioLength.Totals firstAudio;
+  private byte[] videoExtradata;
 
-  /** @param firstAudio the master's first audio stream's packet totals, if known (else they are counted when needed) */
-  Splicer(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, Workspace workspace, AudioLength.Totals firstAudio) {
+  /**
+   * @param firstAudio     the master's first audio stream's packet totals, if known (else they are counted when needed)
+   * @param videoExtradata the master's video extradata as probed, or null (it is read when needed)
+   */
+  Splicer(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, Workspace workspace, AudioLength.Totals firstAudio,
+      byte[] videoExtradata) {
     this.tools = tools;
     this.timeline = timeline;
     this.container = container;
     this.workspace = workspace;
     this.firstAudio = firstAudio;
+    this.videoExtradata = videoExtradata;
   }
 
   Output splice(PatchPlan plan, Map<Segment, RenderedSegment> renderedSegments, Path output, PatchListener listener) {
@@ -89,7 +95,8 @@ final class Splicer {
           int gopEnd = next == null ? master.packets().packetCount() : Math.min(next.packet(), keepEnd);
           listener.message("putting frames " + a + "-" + (b - 1) + " into the master's picture slots before the open GOP at frame "
               + keep.start());
-          OpenGopSeam.Slotted slotted = OpenGopSeam.build(tools, timeline, container, rendered.get(s), p, gopEnd, workspace.dir());
+          OpenGopSeam.Slotted slotted = OpenGopSeam.build(tools, timeline, container, masterExtradata(), rendered.get(s), p, gopEnd,
+              workspace.dir());
           rendered.put(s, slotted.segment());
           bridged.add(keep.start());
           long until = gopEnd == keepEnd ? keep.endExclusive() : next.frame();
@@ -151,6 +158,11 @@ final class Splicer {
     }
     listener.segmentFinished(null);
     return new Output(output, bridged, script, Map.copyOf(rendered));
+  }
+
+  private byte[] masterExtradata() {
+    if (videoExtradata == null) videoExtradata = FfprobeProber.extradata(tools, timeline.probe().path(), timeline.probe().video().index());
+    return videoExtradata;
   }
 
   private List<String> finalPass(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Path list, Path output) {

@@ -7,8 +7,6 @@ import dev.patchwork.ffmpeg.internal.H264Mirror;
 import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,13 +57,12 @@ class H264MirrorIntegrationTest {
     ByteArrayOutputStream annexB = new ByteArrayOutputStream();
     writeParameterSets(avcC, annexB);
     int replaced = 0;
-    try (FilePackets mf = new FilePackets(master, mp.formatName()); FileChannel mc = FileChannel.open(master);
-        FilePackets inf = new FilePackets(intra, ip.formatName()); FileChannel ic = FileChannel.open(intra)) {
+    try (FilePackets mf = new FilePackets(master, mp.formatName()); FilePackets inf = new FilePackets(intra, ip.formatName())) {
       for (int p = 0; p < mi.packetCount(); p++) {
-        byte[] au = read(mf, mc, mi, p);
+        byte[] au = mf.payload(mi, p);
         long f = mi.frameOf(p);
         if (f >= from && f < to) {
-          au = mirror.mirror(read(inf, ic, ii, ii.packetOf(f)), au);
+          au = mirror.mirror(inf.payload(ii, ii.packetOf(f)), au);
           replaced++;
         }
         toAnnexB(au, (avcC[4] & 3) + 1, annexB);
@@ -96,13 +93,6 @@ class H264MirrorIntegrationTest {
       out.add(f[f.length - 1].strip());
     }
     return out;
-  }
-
-  private static byte[] read(FilePackets fp, FileChannel ch, PacketIndex index, int packet) throws IOException {
-    long start = fp.payloadStart(index.position(packet), index.byteSize(packet));
-    ByteBuffer b = ByteBuffer.allocate(index.byteSize(packet));
-    while (b.hasRemaining()) ch.read(b, start + b.position());
-    return b.array();
   }
 
   private static void writeParameterSets(byte[] avcC, ByteArrayOutputStream out) {

@@ -103,16 +103,6 @@ public final class Mp4SampleSwap {
     }
   }
 
-  /** Sample sizes and file offsets of the track in {@code moov}, in decoding order. */
-  public static long[][] samples(Path file) throws IOException {
-    try (FileChannel src = FileChannel.open(file)) {
-      Box moov = find(boxes(src, 0, src.size()), "moov");
-      ByteBuffer b = read(src, moov.offset(), (int) moov.size());
-      Table t = table(b, new Box("moov", 0, moov.size(), moov.header()));
-      return new long[][] {t.sizes(), t.offsets()};
-    }
-  }
-
   // --- boxes ---------------------------------------------------------------------------------------------
 
   private record Box(String type, long offset, long size, int header) {}
