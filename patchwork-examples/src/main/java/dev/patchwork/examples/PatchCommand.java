@@ -41,15 +41,7 @@ final class PatchCommand implements Callable<Integer> {
 
   @Mixin PlanArgs planArgs;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
-      description = "The new master (same container as the master; must not exist). Its sidecar is OUT.patchwork.toml.")
-  Path output;
-
-  @Option(names = "--json", description = "Print the result as JSON on stdout.")
-  boolean json;
-
-  @Option(names = "--force", description = "Patch even if the master no longer matches its sidecar.")
-  boolean force;
+  @Mixin PatchOutputArgs outputArgs;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -63,7 +55,7 @@ final class PatchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, "with --source, give the changes: --change R... or --markers FILE");
     }
     Patchwork pw = planArgs.apply(common.configure(Patchwork.forMaster(master)), cl)
-        .output(output).force(force).listener(new ProgressPrinter(cl.getErr()));
+        .output(outputArgs.output).force(outputArgs.force).listener(new ProgressPrinter(cl.getErr()));
     if (!java.nio.file.Files.exists(pw.sidecar())) {
       throw new ValidationException(pw.sidecar().toString(),
           "the master has no sidecar; run 'patchwork adopt " + master + "' first (or give --sidecar F)");
@@ -95,7 +87,7 @@ final class PatchCommand implements Callable<Integer> {
     renderer.validate(dev.patchwork.sidecar.Sidecars.read(pw.sidecar()));
     PatchResult result = pw.renderer(renderer).patch(changes);
 
-    print(result, cl.getOut(), json, "re-rendered");
+    print(result, cl.getOut(), outputArgs.json, "re-rendered");
     return Main.OK;
   }
 

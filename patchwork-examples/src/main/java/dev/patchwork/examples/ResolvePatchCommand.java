@@ -47,15 +47,7 @@ final class ResolvePatchCommand implements Callable<Integer> {
   @Option(names = "--custom-data", paramLabel = "D", description = "Only timeline markers whose custom data is D. Repeatable.")
   List<String> customData = new ArrayList<>();
 
-  @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
-      description = "The new master (same container as the master; must not exist). Its sidecar is OUT.patchwork.toml.")
-  Path output;
-
-  @Option(names = "--json", description = "Print the result as JSON on stdout.")
-  boolean json;
-
-  @Option(names = "--force", description = "Patch even if the master no longer matches its sidecar.")
-  boolean force;
+  @Mixin PatchOutputArgs outputArgs;
 
   @Option(names = "--mode", paramLabel = "M",
       description = "How segments match the master: auto (default), native (Resolve's own encoding of an intra master it "
@@ -86,7 +78,7 @@ final class ResolvePatchCommand implements Callable<Integer> {
       }
       intermediateFormat = new RenderFormat(parts[0].strip(), parts[1].strip());
     }
-    Patchwork pw = planArgs.apply(common.configure(Patchwork.forMaster(master)), cl).output(output).force(force)
+    Patchwork pw = planArgs.apply(common.configure(Patchwork.forMaster(master)), cl).output(outputArgs.output).force(outputArgs.force)
         .listener(new ProgressPrinter(cl.getErr()));
     if (!Files.exists(pw.sidecar())) {
       throw new ValidationException(pw.sidecar().toString(),
@@ -128,6 +120,6 @@ final class ResolvePatchCommand implements Callable<Integer> {
   }
 
   private void print(PatchResult result, PrintWriter out) {
-    PatchCommand.print(result, out, json, "rendered in Resolve");
+    PatchCommand.print(result, out, outputArgs.json, "rendered in Resolve");
   }
 }
