@@ -713,7 +713,7 @@ public final class FfmpegRenderer implements Renderer {
           }
         }
       }
-      InputInfo rendered = InputInfo.probe(tools, temp, false, "segment");
+      InputInfo rendered = InputInfo.of(tools, temp, probed.description(), false, "segment");
       List<String> differences = new ArrayList<>();
       List<String> fields = new ArrayList<>(List.of("codec_name", "profile", "pix_fmt", "width", "height", "sample_aspect_ratio",
           "color_range", "color_space", "color_transfer", "color_primaries"));
@@ -738,8 +738,8 @@ public final class FfmpegRenderer implements Renderer {
       }
       if (encoding.codec().equals("h264") || encoding.codec().equals("hevc")) {
         boolean hevc = encoding.codec().equals("hevc");
-        List<String> m = ParameterSets.of(extradata(master.path(), master.video().index()), hevc);
-        byte[] own = probed.videoExtradata() != null ? probed.videoExtradata() : extradata(temp, 0);
+        List<String> m = ParameterSets.of(master.video().extradata(), hevc);
+        byte[] own = probed.videoExtradata() != null ? probed.videoExtradata() : rendered.video().extradata();
         if (!m.isEmpty() && !m.equals(ParameterSets.of(own, hevc))) {
           log.warn("{}: the segment's parameter sets differ from the master's; the splice must carry them in-band", what);
         }
@@ -778,13 +778,6 @@ public final class FfmpegRenderer implements Renderer {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ProcessRunner.command(argv).environment(tools.environment()).quitOnCancel(false).onStdout(in -> in.transferTo(out)).run();
     return out.toByteArray();
-  }
-
-  private byte[] extradata(Path file, int index) {
-    List<String> argv = List.of(tools.ffprobe().toString(), "-v", "error", "-select_streams", Integer.toString(index),
-        "-show_entries", "stream=extradata", "-show_data", "-of", "default=nw=1", file.toString());
-    return FfprobeProber.hexDump(ProcessRunner.command(argv).environment(tools.environment()).collectStdout().quitOnCancel(false)
-        .run().stdout());
   }
 
   /**

@@ -105,10 +105,12 @@ public final class FfprobeProber implements MediaProber {
    *                       {@code avcC} / {@code hvcC} or Annex B parameter sets), or {@code null} where none was read
    * @param audio          when asked for, each audio stream's packet totals, in the order of
    *                       {@link MediaProbe#audioStreams()}; otherwise empty
+   * @param description    ffprobe's description of the format and streams (with their extradata), as JSON
    */
-  record Probed(MediaProbe media, byte[] videoExtradata, List<AudioLength.Totals> audio) {
+  record Probed(MediaProbe media, byte[] videoExtradata, List<AudioLength.Totals> audio, JsonNode description) {
     Probed {
       Objects.requireNonNull(media, "media");
+      Objects.requireNonNull(description, "description");
       audio = List.copyOf(audio);
     }
   }
@@ -169,7 +171,7 @@ public final class FfprobeProber implements MediaProber {
       points = List.of();
       intraOnly = true;
     } else if (codec != null) {
-      byte[] extradata = codec == Codec.MPEG2 ? new byte[0] : extradata(t, media, video.index());
+      byte[] extradata = codec == Codec.MPEG2 ? new byte[0] : hexDump(videoNode.path("extradata").asText(""));
       if (codec != Codec.MPEG2) videoExtradata = extradata;
       int lengthSize = PictureClassifier.nalLengthSize(codec, extradata);
       RandomAccessAnalysis.Outcome o = RandomAccessAnalysis.analyze(where, codec, table, video.timeBase(),
@@ -198,7 +200,7 @@ public final class FfprobeProber implements MediaProber {
         totals.add(h != null ? h : counters.get(a.index()).totals());
       }
     }
-    return new Probed(probe, videoExtradata, totals);
+    return new Probed(probe, videoExtradata, totals, root);
   }
 
   /**
@@ -231,7 +233,8 @@ public final class FfprobeProber implements MediaProber {
   // --- ffprobe runs ---------------------------------------------------------------------------------------
 
   private static JsonNode streamsAndFormat(FfmpegTools t, Path media) {
-    List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-show_format", "-show_streams",
+    // -show_data adds each stream's codec extradata (a few dozen bytes for video), so that it needs no run of its own
+    List<String> argv = List.of(t.ffprobe().toString(), "-v", "error", "-hide_banner", "-show_format", "-show_streams", "-show_data",
         "-of", "json", media.toString());
     String out;
     try {

@@ -54,6 +54,11 @@ record InputInfo(Path path, String formatName, BigDecimal formatStart, Video vid
     String field(String name) {
       return InputInfo.text(json, name);
     }
+
+    /** The codec extradata ({@code avcC}, {@code hvcC}, …); empty if the stream has none. */
+    byte[] extradata() {
+      return FfprobeProber.hexDump(json.path("extradata").asText(""));
+    }
   }
 
   /**
@@ -94,7 +99,7 @@ record InputInfo(Path path, String formatName, BigDecimal formatStart, Video vid
     if (!Files.exists(media)) throw new ValidationException(where, "the file " + media + " does not exist");
     if (!Files.isRegularFile(media)) throw new ValidationException(where, media + " is not a regular file");
     if (!Files.isReadable(media)) throw new ValidationException(where, media + " cannot be read (permissions)");
-    List<String> argv = List.of(tools.ffprobe().toString(), "-v", "error", "-hide_banner", "-show_format", "-show_streams",
+    List<String> argv = List.of(tools.ffprobe().toString(), "-v", "error", "-hide_banner", "-show_format", "-show_streams", "-show_data",
         "-of", "json", media.toString());
     JsonNode root;
     try {
@@ -106,6 +111,14 @@ record InputInfo(Path path, String formatName, BigDecimal formatStart, Video vid
     } catch (JsonProcessingException e) {
       throw new PatchworkException("ffprobe wrote JSON that cannot be parsed for " + media + ": " + e.getOriginalMessage(), e);
     }
+    return of(tools, media, root, countFrames, where);
+  }
+
+  /**
+   * The same from a description ffprobe already wrote ({@code -show_format -show_streams -show_data -of json}), as
+   * {@link FfprobeProber.Probed#description()} holds it.
+   */
+  static InputInfo of(FfmpegTools tools, Path media, JsonNode root, boolean countFrames, String where) {
     JsonNode v = null;
     JsonNode a = null;
     for (JsonNode s : root.path("streams")) {

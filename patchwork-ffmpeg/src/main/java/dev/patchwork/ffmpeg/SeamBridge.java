@@ -68,9 +68,10 @@ record SeamBridge(Path file, int packets, long bytes) {
    * Builds the bridge for the GOP of {@code point}, up to packet {@code endPacket} (the next point's, or the end).
    *
    * @param dir where to put the bridge and its work files
+   * @param extradata the master's video extradata (its {@code hvcC} tells how long the NAL unit lengths are)
    */
   static SeamBridge build(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, AccessPoint point, int endPacket,
-      Path dir) {
+      Path dir, java.util.function.Supplier<byte[]> extradata) {
     MediaProbe master = timeline.probe();
     String codec = master.video().codecName();
     boolean mpeg2 = codec.equals("mpeg2video") || codec.equals("mpeg1video");
@@ -124,7 +125,7 @@ record SeamBridge(Path file, int packets, long bytes) {
         throw new PatchworkException("the bridge for frame " + point.frame() + " has " + index.packetCount() + " packets, expected " + expected);
       }
       if (!elementary) {
-        if (hevc && point.kind() == AccessPoint.Kind.CRA) retypeCra(tools, master, out, index);
+        if (hevc && point.kind() == AccessPoint.Kind.CRA) retypeCra(extradata.get(), out, index);
         if (mpeg2) editPackets(out, index, lead);
       }
       long bytes = 0;
@@ -150,8 +151,7 @@ record SeamBridge(Path file, int packets, long bytes) {
   static final int HEVC_BLA_W_LP = 16;
 
   /** Rewrites the NAL unit type of every CRA slice in the bridge's first packet to BLA_W_LP. */
-  private static void retypeCra(FfmpegTools tools, MediaProbe master, Path bridge, PacketIndex index) throws IOException {
-    byte[] extradata = FfprobeProber.extradata(tools, master.path(), master.video().index());
+  private static void retypeCra(byte[] extradata, Path bridge, PacketIndex index) throws IOException {
     int lengthSize = PictureClassifier.nalLengthSize(PictureClassifier.Codec.HEVC, extradata);
     if (lengthSize == 0) throw new UnsupportedMasterException("cannot find the NAL units of this HEVC master (no hvcC length size)");
     try (FilePackets packets = new FilePackets(bridge, FilePackets.formatOf(bridge));

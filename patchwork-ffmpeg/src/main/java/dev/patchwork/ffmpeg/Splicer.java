@@ -125,7 +125,7 @@ final class Splicer {
           AccessPoint next = timeline.pointAfter(p);
           int bridgeEnd = next == null ? master.packets().packetCount() : Math.min(next.packet(), keepEnd);
           listener.message("bridging the kept GOP at frame " + a);
-          SeamBridge bridge = SeamBridge.build(tools, timeline, container, p, bridgeEnd, workspace.dir());
+          SeamBridge bridge = SeamBridge.build(tools, timeline, container, p, bridgeEnd, workspace.dir(), this::masterExtradata);
           bridged.add(a);
           if (bridgeEnd == keepEnd) {
             script.add(bridge.file(), null, null, timeline.micros(b) - timeline.micros(a));
