@@ -45,6 +45,41 @@ final class AudioLength {
     return SpliceTime.floorMicros(t.end(), t.timeBase());
   }
 
+  /** Where an audio stream with these totals starts, in microseconds (its earliest packet); 0 if it has none. */
+  static long startMicros(Totals t) {
+    return t.first() == PacketIndex.ABSENT ? 0 : SpliceTime.floorMicros(t.first(), t.timeBase());
+  }
+
+  /** {@code ticks} of {@code tb} as a number of samples at {@code sampleRate}, rounded to the nearest. */
+  static long ticksToSamples(long ticks, TimeBase tb, int sampleRate) {
+    long num = Math.multiplyExact(Math.multiplyExact(ticks, tb.numerator()), sampleRate);
+    return Math.floorDiv(Math.addExact(Math.multiplyExact(num, 2), tb.denominator()), Math.multiplyExact(2L, tb.denominator()));
+  }
+
+  /**
+   * Where the master's first audio stream starts on its clock, in samples ({@code first}), and how many samples of the
+   * video's timeline pass before it does ({@code lead}): 0 for a stream that starts with the first frame or before it
+   * (an AAC encoder's priming), {@code 0.5 · rate} for sound that starts half a second into the picture.
+   *
+   * @param first the stream's first sample, in samples of the container's clock (0 if unknown or before time 0)
+   * @param lead  samples from the first frame's time to the stream's first sample, at least 0
+   */
+  record Start(long first, long lead) {
+
+    static final Start ZERO = new Start(0, 0);
+
+    /** The start of {@code media}'s first audio stream, which has {@code totals} (null: unknown, taken as 0). */
+    static Start of(Totals totals, MediaProbe media) {
+      if (totals == null || totals.first() == PacketIndex.ABSENT || media.audioStreams().isEmpty()) return ZERO;
+      int rate = media.audioStreams().get(0).sampleRate();
+      long first = ticksToSamples(totals.first(), totals.timeBase(), rate);
+      PacketIndex v = media.packets();
+      long videoFirst = v.pts(v.packetOf(0));
+      long video = videoFirst == PacketIndex.ABSENT ? 0 : ticksToSamples(videoFirst, v.timeBase(), rate);
+      return new Start(Math.max(0, first), Math.max(0, first - video));
+    }
+  }
+
   /**
    * An audio stream's packets, totalled.
    *

@@ -515,8 +515,10 @@ public final class FfmpegRenderer implements Renderer {
             in = "[c" + counted.get(path) + "_" + branch + "]";
           }
           String label = "a" + i;
-          graph.append(';').append(in).append(audioCut(p, a))
-              .append(",asetpts=PTS-STARTPTS,aformat=sample_fmts=").append(sampleFormat())
+          graph.append(';').append(in).append(audioCut(p, a)).append(",asetpts=PTS-STARTPTS");
+          long silence = leadingSilence(p, a);
+          if (silence > 0) graph.append(",adelay=delays=").append(silence).append("S:all=1");
+          graph.append(",aformat=sample_fmts=").append(sampleFormat())
               .append(":sample_rates=").append(sampleRate).append(":channel_layouts=").append(layout())
               .append(",apad=whole_len=").append(samples).append(",atrim=end_sample=").append(samples)
               .append('[').append(label).append(']');
@@ -650,6 +652,19 @@ public final class FfmpegRenderer implements Renderer {
       }
       long offset = v0.subtract(a.start()).multiply(BigDecimal.valueOf(a.sampleRate())).setScale(0, RoundingMode.HALF_UP).longValueExact();
       return "atrim=start_sample=" + Math.max(0, offset + first) + ":end_sample=" + Math.max(0, offset + last);
+    }
+
+    /**
+     * Samples of silence before an audio piece's first sample where the input's sound starts after the piece's first
+     * frame (audio that begins half a second into the picture): the cut yields only the samples from there on, which
+     * must keep their place after the frame.
+     */
+    private long leadingSilence(Piece p, InputInfo.Audio a) {
+      long sr = a.sampleRate();
+      long audioFirst = a.start().multiply(BigDecimal.valueOf(sr)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+      long videoFirst = p.input().video().start().multiply(BigDecimal.valueOf(sr)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+      long first = PcmSamples.startOf(p.first(), rate, a.sampleRate());
+      return Math.max(0, audioFirst - videoFirst - first);
     }
 
     private String sampleFormat() {

@@ -337,10 +337,18 @@ final class OutputVerifier {
       }
       AudioLength.Totals mt = totals(master, i);
       AudioLength.Totals ot = totals(output, i);
+      // where the sound starts against the picture: a millisecond for PCM, one 1024-sample frame re-encoded
+      long ms = AudioLength.startMicros(mt);
+      long os = AudioLength.startMicros(ot);
+      long startTolerance = (AudioLength.pcmBytes(m.codecName()) > 0 ? 1 : 1024L) * SpliceTime.MICROS / m.sampleRate() + 1000;
+      if (Math.abs(ms - os) > startTolerance) {
+        findings.add(String.format(Locale.ROOT, "audio stream %d starts at %s s in the output, at %s s in the master", i,
+            SpliceTime.seconds(os), SpliceTime.seconds(ms)));
+      }
       if (AudioLength.pcmBytes(m.codecName()) > 0) {
-        long ms = AudioLength.samples(mt, m);
-        long os = AudioLength.samples(ot, o);
-        if (ms != os) findings.add("audio stream " + i + " has " + os + " samples in the output, " + ms + " in the master");
+        long mn = AudioLength.samples(mt, m);
+        long on = AudioLength.samples(ot, o);
+        if (mn != on) findings.add("audio stream " + i + " has " + on + " samples in the output, " + mn + " in the master");
         continue;
       }
       // a re-encoded track must end within one 1024-sample frame of the master's

@@ -89,7 +89,8 @@ final class PatchRun {
           () -> phases.time(PatchResult.Phase.VERIFY, () -> verifier.referenceDecodes(windows)));
       // and so can the master's side of the check whether the rendered audio is the master's own
       List<SameAudio.Span> audioSpans = SameAudio.comparable(master)
-          ? SameAudio.spans(plan.renderSegments(), master, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)))
+          ? SameAudio.spans(plan.renderSegments(), master, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)),
+              AudioLength.Start.of(probed.audio().get(0), master))
           : List.of();
       Future<List<String>> masterAudio = background.submit(() -> phases.time(PatchResult.Phase.RENDER,
           () -> audioSpans.stream().map(a -> SameAudio.master(tools, master, probed.audio().get(0), a)).toList()));

@@ -20,17 +20,24 @@ final class SameAudio {
 
   private SameAudio() {}
 
-  /** The samples the splice takes from a rendered segment: {@code [from, from + count)} of the master's timeline. */
-  record Span(Segment segment, long from, long count) {}
+  /**
+   * The samples the splice takes from a rendered segment: {@code [from, from + count)} of the master's stream (counted
+   * from its first sample), which are the segment's audio from its sample {@code skip} on (more than 0 where the
+   * segment starts before the master's sound does).
+   */
+  record Span(Segment segment, long from, long count, long skip) {}
 
   /** The spans the splice would take from rendered audio, one per RENDER segment (count 0 where nothing is taken). */
-  static List<Span> spans(List<Segment> renderSegments, MediaProbe master, long totalSamples) {
+  static List<Span> spans(List<Segment> renderSegments, MediaProbe master, long totalSamples, AudioLength.Start start) {
     AudioStream a = master.audioStreams().get(0);
+    long lead = start.lead();
     List<Span> out = new ArrayList<>();
     for (Segment s : renderSegments) {
       long from = SpliceTime.sampleOfFrame(s.start(), master.frameRate(), a.sampleRate());
-      long to = Math.min(totalSamples, SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), a.sampleRate()));
-      out.add(new Span(s, from, Math.max(0, to - from)));
+      long to = Math.min(totalSamples + lead, SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), a.sampleRate()));
+      long skip = Math.max(0, lead - from);
+      long first = from + skip; // on the video's timeline
+      out.add(new Span(s, first - lead, Math.max(0, to - first), skip));
     }
     return out;
   }
@@ -63,9 +70,11 @@ final class SameAudio {
     return hash(tools, master.path(), seek, a, "atrim=start_pts=" + from + ":end_pts=" + (from + span.count()));
   }
 
-  /** SHA-256 of the first {@code span.count()} samples of a rendered segment's audio, in the master's PCM format. */
+  /** SHA-256 of the {@code span.count()} samples of a rendered segment's audio that the splice takes, in the master's PCM format. */
   static String rendered(FfmpegTools tools, MediaProbe master, Path rendered, Span span) {
-    return hash(tools, rendered, List.of(), master.audioStreams().get(0), "atrim=end_sample=" + span.count());
+    String trim = span.skip() > 0 ? "atrim=start_sample=" + span.skip() + ":end_sample=" + (span.skip() + span.count())
+        : "atrim=end_sample=" + span.count();
+    return hash(tools, rendered, List.of(), master.audioStreams().get(0), trim);
   }
 
   private static String hash(FfmpegTools tools, Path file, List<String> seek, AudioStream format, String trim) {

@@ -206,37 +206,51 @@ final class Splicer {
     return argv;
   }
 
-  /** The filter graph assembling the first audio stream into {@code [spliced]}. */
+  /**
+   * The filter graph assembling the first audio stream into {@code [spliced]}. Pieces are cut by sample numbers: on the
+   * video's timeline the sample of frame {@code f} is {@code f · rate / fps}; in the master's stream that is {@code lead}
+   * samples earlier where its sound starts after the first frame ({@link AudioLength.Start}). A rendered segment's audio
+   * starts with its first frame: where the master's sound has not started yet, the master has no samples to replace,
+   * and the splice takes the segment's samples from where it does. The assembled stream keeps the master's first
+   * timestamp.
+   */
   private String audioGraph(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Map<Segment, Integer> inputs, AudioStream a) {
     record Piece(int input, long start, long end) {} // end -1: to the end of the stream
+    MediaProbe master = timeline.probe();
     long n = timeline.frameCount();
     int sr = a.sampleRate();
     // rendered audio replaces the master's samples but never lengthens the track (a master's audio may stop early)
-    long total = firstAudio != null ? AudioLength.samples(firstAudio, a) : AudioLength.samples(tools, timeline.probe().path(), 0, a);
+    long total = firstAudio != null ? AudioLength.samples(firstAudio, a) : AudioLength.samples(tools, master.path(), 0, a);
+    AudioLength.Start start = AudioLength.Start.of(firstAudio, master);
+    long lead = start.lead();
     List<Piece> pieces = new ArrayList<>();
     for (Segment s : plan.segments()) {
-      long from = SpliceTime.sampleOfFrame(s.start(), timeline.probe().frameRate(), sr);
-      long to = s.endExclusive() == n ? -1 : SpliceTime.sampleOfFrame(s.endExclusive(), timeline.probe().frameRate(), sr);
+      long from = SpliceTime.sampleOfFrame(s.start(), master.frameRate(), sr);
+      long to = s.endExclusive() == n ? -1 : SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), sr);
       Integer input = s.isRender() ? inputs.get(s) : null;
       if (input == null) {
+        long mFrom = Math.max(0, from - lead);
+        long mTo = to == -1 ? -1 : to - lead;
+        if (mTo != -1 && mTo <= mFrom) continue; // before the master's sound starts
         Piece last = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
-        if (last != null && last.input() == 1 && last.end() == from) {
-          pieces.set(pieces.size() - 1, new Piece(1, last.start(), to));
+        if (last != null && last.input() == 1 && last.end() == mFrom) {
+          pieces.set(pieces.size() - 1, new Piece(1, last.start(), mTo));
         } else {
-          pieces.add(new Piece(1, from, to));
+          pieces.add(new Piece(1, mFrom, mTo));
         }
       } else {
-        long count = Math.min(total, SpliceTime.sampleOfFrame(s.endExclusive(), timeline.probe().frameRate(), sr)) - from;
-        if (count > 0) pieces.add(new Piece(input, 0, count));
-        long end = SpliceTime.sampleOfFrame(n, timeline.probe().frameRate(), sr);
-        if (to == -1 && total > end) pieces.add(new Piece(1, end, -1)); // master audio that outlasts its video
+        long count = Math.min(total + lead, SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), sr)) - from;
+        long skip = Math.max(0, lead - from);
+        if (count > skip) pieces.add(new Piece(input, skip, count));
+        long end = SpliceTime.sampleOfFrame(n, master.frameRate(), sr);
+        if (to == -1 && total + lead > end) pieces.add(new Piece(1, end - lead, -1)); // master audio that outlasts its video
       }
     }
     long masterPieces = pieces.stream().filter(p -> p.input() == 1).count();
     StringBuilder g = new StringBuilder();
     List<String> masterLabels = new ArrayList<>();
-    // sample numbers count from time 0, where the video's timeline starts: samples decoded before it (an AAC encoder's
-    // priming, which Matroska stores at a negative time) are dropped, or each patch would move the sound later
+    // sample numbers count from the stream's first sample at time 0 or later: samples decoded before time 0 (an AAC
+    // encoder's priming, which Matroska stores at a negative time) are dropped, or each patch would move the sound later
     if (masterPieces > 0) g.append("[1:a:0]atrim=start=0,asetpts=PTS-STARTPTS[master];");
     if (masterPieces > 1) {
       g.append("[master]asplit=").append(masterPieces);
@@ -256,16 +270,16 @@ final class Splicer {
       List<String> trim = new ArrayList<>();
       if (p.start() > 0) trim.add("start_sample=" + p.start());
       if (p.end() >= 0) trim.add("end_sample=" + p.end());
-      String label = pieces.size() == 1 ? "[spliced]" : "[p" + i + "]";
-      g.append(in).append(trim.isEmpty() ? "anull" : "atrim=" + String.join(":", trim)).append(",asetpts=PTS-STARTPTS").append(label);
-      if (pieces.size() > 1) g.append(';');
+      String label = "[p" + i + "]";
+      g.append(in).append(trim.isEmpty() ? "anull" : "atrim=" + String.join(":", trim)).append(",asetpts=PTS-STARTPTS").append(label).append(';');
       labels.add(label);
     }
-    if (pieces.size() > 1) {
-      labels.forEach(g::append);
-      g.append("concat=n=").append(pieces.size()).append(":v=0:a=1[spliced]");
-    }
-    return g.toString();
+    labels.forEach(g::append);
+    g.append(pieces.size() > 1 ? "concat=n=" + pieces.size() + ":v=0:a=1," : "anull,");
+    // the master's first timestamp (half a second into the picture, say), which the muxer keeps (-copyts)
+    g.append("asetpts=N/SR/TB");
+    if (start.first() > 0) g.append('+').append(start.first()).append("/SR/TB");
+    return g.append("[spliced]").toString();
   }
 
   /** Encodes the spliced audio like the master's: bit-exact PCM, or the same codec at the master's bit rate. */

@@ -72,7 +72,7 @@ class AudioTotalsTest {
       FfprobeProber.Probed p = new FfprobeProber(RealFfmpeg.tools()).probe(media, true);
       assertThat(SameAudio.comparable(p.media())).isTrue();
       long total = AudioLength.samples(p.audio().get(0), p.media().audioStreams().get(0));
-      SameAudio.Span span = SameAudio.spans(List.of(Segment.render(20, 10)), p.media(), total).get(0);
+      SameAudio.Span span = SameAudio.spans(List.of(Segment.render(20, 10)), p.media(), total, AudioLength.Start.ZERO).get(0);
       assertThat(span.from()).isEqualTo(20 * 48000 / 25);
       assertThat(span.count()).isEqualTo(10 * 48000 / 25);
       String fromMaster = SameAudio.master(RealFfmpeg.tools(), p.media(), p.audio().get(0), span);
