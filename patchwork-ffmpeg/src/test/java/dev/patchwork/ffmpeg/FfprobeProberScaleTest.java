@@ -34,19 +34,16 @@ class FfprobeProberScaleTest {
         {"streams": [{"index": 0, "codec_name": "h264", "profile": "High", "codec_type": "video", "codec_tag_string": "avc1",
           "width": 1920, "height": 1080, "pix_fmt": "yuv420p", "level": 40, "time_base": "1/12288",
           "r_frame_rate": "24/1", "avg_frame_rate": "24/1", "nb_frames": "200000",
+          "extradata": "\\n00000000: 0164 001f ffe1 0004 6764 001f            .d......gd..\\n",
           "disposition": {"default": 1, "attached_pic": 0}}],
          "format": {"format_name": "mov,mp4,m4a,3gp,3g2,mj2", "format_long_name": "QuickTime / MOV", "duration": "8333.333333",
           "size": "19", "bit_rate": "1"}}
-        """);
-    Files.writeString(dir.resolve("extradata.json"), """
-        {"streams": [{"extradata": "\\n00000000: 0164 001f ffe1 0004 6764 001f            .d......gd..\\n"}]}
         """);
     TestPaths.script(dir, "ffmpeg", "echo 'ffmpeg version fake'");
     TestPaths.script(dir, "ffprobe", """
         case " $* " in
           *" -version "*) echo 'ffprobe version fake' ;;
           *" -show_streams "*) cat "$(dirname "$0")/streams.json" ;;
-          *" stream=extradata "*) cat "$(dirname "$0")/extradata.json" ;;
           *" -show_entries "*) awk 'BEGIN { for (i = 0; i < 200000; i++) printf "pts=%d|dts=%d|duration=512|size=%d|pos=0|flags=%s\\n", i*512, i*512, 19, (i%24==0 ? "K__" : "___") }' ;;
           *) exit 1 ;;
         esac
