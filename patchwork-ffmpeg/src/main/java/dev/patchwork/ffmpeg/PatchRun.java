@@ -78,7 +78,7 @@ final class PatchRun {
     MasterTimeline timeline = new MasterTimeline(master);
     timeline.checkPlan(plan, container);
     phases.add(PatchResult.Phase.PROBE, t, System.nanoTime());
-    phases.time(PatchResult.Phase.CHECK, this::checkDiskSpace);
+    phases.time(PatchResult.Phase.CHECK, () -> checkDiskSpace(timeline));
 
     try (Workspace ws = Workspace.besides(job.output()); Background background = new Background()) {
       // the master's side of the seam check needs no output: it decodes while the segments render (measured: x264
@@ -287,11 +287,20 @@ final class PatchRun {
     }
   }
 
-  private void checkDiskSpace() {
+  /**
+   * Refuses to start when the output's disk cannot hold the patched master and the work files beside it: the master's
+   * size, 2 % and 64 MiB to spare, and for the re-rendered frames three times their share of the master (the renderer's
+   * file, its re-wrapped video, their place in the output) — twelve times where they become intra pictures in the
+   * master's picture slots before an open GOP (an intra picture costs several times a long-GOP frame).
+   */
+  private void checkDiskSpace(MasterTimeline timeline) {
     Path dir = job.output().toAbsolutePath().getParent();
     try {
       long masterSize = Files.size(job.master());
-      long need = masterSize + masterSize / 50 + SPACE_MARGIN;
+      long perFrame = masterSize / Math.max(1, timeline.frameCount());
+      long rendered = 0;
+      for (Segment s : plan.renderSegments()) rendered += s.frames() * perFrame * (timeline.slotsBefore(s) ? 12 : 3);
+      long need = masterSize + masterSize / 50 + rendered + SPACE_MARGIN;
       long free = Files.getFileStore(dir).getUsableSpace();
       if (free < need) {
         throw new ValidationException(dir.toString(), String.format(Locale.ROOT,
