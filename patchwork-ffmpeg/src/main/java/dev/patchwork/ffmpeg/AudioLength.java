@@ -58,11 +58,13 @@ final class AudioLength {
 
   /**
    * Where the master's first audio stream starts on its clock, in samples ({@code first}), and how many samples of the
-   * video's timeline pass before it does ({@code lead}): 0 for a stream that starts with the first frame or before it
-   * (an AAC encoder's priming), {@code 0.5 · rate} for sound that starts half a second into the picture.
+   * video's timeline pass before it does ({@code lead}): 0 for a stream that starts with the first frame, {@code 0.5 ·
+   * rate} for sound that starts half a second into the picture, negative for sound that starts before the first frame
+   * (an MP4 without edit lists, whose first frame is shown after its B-frames' delay). Samples before time 0 (an AAC
+   * encoder's priming) do not count: the splice drops them.
    *
-   * @param first the stream's first sample, in samples of the container's clock (0 if unknown or before time 0)
-   * @param lead  samples from the first frame's time to the stream's first sample, at least 0
+   * @param first the stream's first sample at time 0 or later, in samples of the container's clock
+   * @param lead  samples from the first frame's time to {@code first}
    */
   record Start(long first, long lead) {
 
@@ -72,11 +74,11 @@ final class AudioLength {
     static Start of(Totals totals, MediaProbe media) {
       if (totals == null || totals.first() == PacketIndex.ABSENT || media.audioStreams().isEmpty()) return ZERO;
       int rate = media.audioStreams().get(0).sampleRate();
-      long first = ticksToSamples(totals.first(), totals.timeBase(), rate);
+      long first = Math.max(0, ticksToSamples(totals.first(), totals.timeBase(), rate));
       PacketIndex v = media.packets();
       long videoFirst = v.pts(v.packetOf(0));
       long video = videoFirst == PacketIndex.ABSENT ? 0 : ticksToSamples(videoFirst, v.timeBase(), rate);
-      return new Start(Math.max(0, first), Math.max(0, first - video));
+      return new Start(first, first - video);
     }
   }
 

@@ -169,9 +169,12 @@ final class Splicer {
     MediaProbe master = timeline.probe();
     // stdin stays open: a cancelled splice is asked to quit with "q" before it is stopped
     List<String> argv = new ArrayList<>(List.of(tools.ffmpeg().toString(), "-hide_banner", "-y", "-v", "error",
-        "-nostats", "-progress", "pipe:1",
-        "-copyts", "-f", "concat", "-safe", "0", "-auto_convert", "0", "-i", list.toString(),
-        "-i", master.path().toString()));
+        "-nostats", "-progress", "pipe:1", "-copyts"));
+    // the concat script's clock starts at 0 with the first frame; a master whose first frame is shown later (an MP4
+    // without edit lists shows it after its B-frames' delay) keeps that time in the output
+    long firstFrame = timeline.micros(0);
+    if (firstFrame != 0) argv.addAll(List.of("-itsoffset", SpliceTime.seconds(firstFrame)));
+    argv.addAll(List.of("-f", "concat", "-safe", "0", "-auto_convert", "0", "-i", list.toString(), "-i", master.path().toString()));
     List<AudioStream> audio = master.audioStreams();
     Map<Segment, Integer> audioInputs = new LinkedHashMap<>();
     if (!audio.isEmpty()) {
@@ -209,10 +212,10 @@ final class Splicer {
   /**
    * The filter graph assembling the first audio stream into {@code [spliced]}. Pieces are cut by sample numbers: on the
    * video's timeline the sample of frame {@code f} is {@code f · rate / fps}; in the master's stream that is {@code lead}
-   * samples earlier where its sound starts after the first frame ({@link AudioLength.Start}). A rendered segment's audio
-   * starts with its first frame: where the master's sound has not started yet, the master has no samples to replace,
-   * and the splice takes the segment's samples from where it does. The assembled stream keeps the master's first
-   * timestamp.
+   * samples earlier ({@link AudioLength.Start}: positive where its sound starts after the first frame, negative where
+   * before). A rendered segment's audio starts with its first frame: where the master's sound has not started yet, the
+   * master has no samples to replace, and the splice takes the segment's samples from where it does; the master's sound
+   * before its first frame is kept. The assembled stream keeps the master's first timestamp.
    */
   private String audioGraph(PatchPlan plan, Map<Segment, RenderedSegment> rendered, Map<Segment, Integer> inputs, AudioStream a) {
     record Piece(int input, long start, long end) {} // end -1: to the end of the stream
@@ -229,7 +232,7 @@ final class Splicer {
       long to = s.endExclusive() == n ? -1 : SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), sr);
       Integer input = s.isRender() ? inputs.get(s) : null;
       if (input == null) {
-        long mFrom = Math.max(0, from - lead);
+        long mFrom = s.start() == 0 ? 0 : Math.max(0, from - lead); // from frame 0 on: with any sound before it
         long mTo = to == -1 ? -1 : to - lead;
         if (mTo != -1 && mTo <= mFrom) continue; // before the master's sound starts
         Piece last = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
@@ -241,6 +244,7 @@ final class Splicer {
       } else {
         long count = Math.min(total + lead, SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), sr)) - from;
         long skip = Math.max(0, lead - from);
+        if (s.start() == 0 && lead < 0) pieces.add(new Piece(1, 0, -lead)); // the master's sound before its first frame
         if (count > skip) pieces.add(new Piece(input, skip, count));
         long end = SpliceTime.sampleOfFrame(n, master.frameRate(), sr);
         if (to == -1 && total + lead > end) pieces.add(new Piece(1, end - lead, -1)); // master audio that outlasts its video

@@ -102,7 +102,55 @@ class LateAudioSpliceTest {
     assertThat(RealFfmpeg.audioSamples(out, 0)).isEqualTo(RealFfmpeg.audioSamples(master, 0));
   }
 
+  /**
+   * The other way round: an MP4/MOV written without edit lists shows its first frame after the B-frames' delay, so
+   * its sound starts before the picture (here two frames, 80 ms). Frame {@code f}'s sound is then that much later
+   * in the master's stream, and the sound before the first frame stays the master's.
+   */
+  @ParameterizedTest(name = "{0}: frames {1}+{2}")
+  @CsvSource({"mp4, 100, 10", "mov, 0, 5", "mp4, 190, 10"})
+  void soundThatStartsBeforeThePictureKeepsItsPlaceToo(String ext, int start, int frames) {
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("early sound " + start + "." + ext), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+        "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:seed=3", "-map", "0:v", "-map", "1:a", "-t", "8", "-c:v", "libx264", "-preset",
+        "veryfast", "-bf", "2", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le",
+        "-use_editlist", "0");
+    new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
+    BigDecimal video = startTime(master, "v:0");
+    assertThat(video).as("the first frame's time").isPositive();
+    assertThat(startTime(master, "a:0")).as("the sound's start").isZero();
+    Path source = source("new sound for early " + start + ".mkv", "0");
+    Path out = dir.resolve("early patched " + start + "+" + frames + "." + ext);
+
+    var result = Patchwork.forMaster(master).renderer(FfmpegRenderer.fromSource(source, RealFfmpeg.tools()))
+        .engine(new FfmpegPatchEngine(RealFfmpeg.tools())).output(out).patch(List.of(Change.of(start, frames)));
+
+    assertThat(startTime(out, "v:0")).isEqualByComparingTo(video);
+    assertThat(startTime(out, "a:0")).isZero();
+    int lead = -video.multiply(BigDecimal.valueOf(RATE)).intValueExact(); // the sound leads the picture
+    int[] ma = RealFfmpeg.audioSamples(master, 0);
+    int[] sa = RealFfmpeg.audioSamples(source, 0);
+    int[] oa = RealFfmpeg.audioSamples(out, 0);
+    assertThat(oa.length).as("audio samples").isEqualTo(ma.length);
+    var rendered = result.plan().renderSegments().get(0);
+    long from = rendered.start() * RATE / 25;
+    long to = rendered.endExclusive() * RATE / 25;
+    for (int i = 0; i < oa.length; i++) {
+      long t = i + lead; // when output sample i plays, from the first frame on
+      boolean isNew = t >= from && t < to;
+      int expected = isNew ? sa[(int) t] : ma[i];
+      if (oa[i] != expected) {
+        throw new AssertionError("sample " + i + " (at " + t + "/48000 s) is " + oa[i] + ", expected the " + (isNew ? "new source's " : "master's ")
+            + expected + " (re-rendered: " + from + ".." + (to - 1) + ")");
+      }
+    }
+    assertThat(RealFfmpeg.decodeErrors(out)).isEmpty();
+  }
+
   private static BigDecimal startTime(Path media) {
-    return new BigDecimal(RealFfmpeg.ffprobe(media, "-select_streams", "a:0", "-show_entries", "stream=start_time", "-of", "csv=p=0").strip());
+    return startTime(media, "a:0");
+  }
+
+  private static BigDecimal startTime(Path media, String stream) {
+    return new BigDecimal(RealFfmpeg.ffprobe(media, "-select_streams", stream, "-show_entries", "stream=start_time", "-of", "csv=p=0").strip());
   }
 }
