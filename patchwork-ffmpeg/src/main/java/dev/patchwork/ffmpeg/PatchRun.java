@@ -69,53 +69,65 @@ final class PatchRun {
       checkMaster();
     });
     cancelPoint();
+    // a master whose sidecar rules out picture slots (not H.264, or every GOP closed) renders while it is probed: the
+    // renderer needs only the sidecar, the probe reads the master's whole packet index (0.3-0.6 s at ten minutes)
+    boolean early = !plan.renderSegments().isEmpty() && !mayNeedSlots();
     listener.message("probing " + job.master().getFileName());
-    long t = System.nanoTime();
-    FfprobeProber.Probed probed = new FfprobeProber(tools).probe(job.master(), true);
-    MediaProbe master = probed.media();
-    SpliceContainer container = SpliceContainer.of(job.master(), master.formatName());
-    checkProbeAgainstSidecar(master);
-    MasterTimeline timeline = new MasterTimeline(master);
-    timeline.checkPlan(plan, container);
-    phases.add(PatchResult.Phase.PROBE, t, System.nanoTime());
-    phases.time(PatchResult.Phase.CHECK, () -> checkDiskSpace(timeline));
 
     try (Workspace ws = Workspace.besides(job.output()); Background background = new Background()) {
+      Future<Master> probing = background.submit(() -> probeMaster(phases));
+      Master m = early ? null : Background.get(probing);
       // the master's side of the seam check needs no output: it decodes while the segments render (measured: x264
       // leaves about one of two cores idle on a GOP; run during the splice instead, it saved no more)
-      OutputVerifier verifier = new OutputVerifier(tools, probed, job.sidecar(), plan, listener);
-      List<OutputVerifier.Window> windows = verifier.windows();
-      Future<List<OutputVerifier.Decode>> reference = background.submit(
-          () -> phases.time(PatchResult.Phase.VERIFY, () -> verifier.referenceDecodes(windows)));
+      Future<List<OutputVerifier.Decode>> reference = background.submit(() -> {
+        Master q = Background.get(probing);
+        return phases.time(PatchResult.Phase.VERIFY, () -> q.verifier().referenceDecodes(q.windows()));
+      });
       // and so can the master's side of the check whether the rendered audio is the master's own
-      List<SameAudio.Span> audioSpans = SameAudio.comparable(master)
-          ? SameAudio.spans(plan.renderSegments(), master, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)),
-              AudioLength.Start.of(probed.audio().get(0), master))
-          : List.of();
-      Future<List<String>> masterAudio = background.submit(() -> phases.time(PatchResult.Phase.RENDER,
-          () -> audioSpans.stream().map(a -> SameAudio.master(tools, master, probed.audio().get(0), a)).toList()));
+      Future<List<String>> masterAudio = background.submit(() -> {
+        Master q = Background.get(probing);
+        return phases.time(PatchResult.Phase.RENDER,
+            () -> q.audioSpans().stream().map(a -> SameAudio.master(tools, q.media(), q.probed().audio().get(0), a)).toList());
+      });
 
+      Map<Segment, Path> files = new LinkedHashMap<>();
+      Map<Segment, Duration> renderTimes = new HashMap<>();
+      try {
+        for (Segment s : plan.renderSegments()) {
+          Path file = ws.file("render-" + files.size() + ".mkv");
+          render(s, file, m != null && m.timeline().slotsBefore(s), renderTimes, phases);
+          files.put(s, file);
+        }
+      } catch (RuntimeException e) {
+        if (early) Background.get(probing); // a master that failed its probe says so, not the render that ran beside it
+        throw e;
+      }
+      if (early) {
+        m = Background.get(probing);
+        for (Segment s : plan.renderSegments()) {
+          if (!m.timeline().slotsBefore(s)) continue;
+          // the sidecar said closed GOPs, the master has an x264 open GOP after the segment: render it again as intra pictures
+          log.warn("{}: an open GOP follows {} although the sidecar says the GOPs are closed; rendering it again", job.master(), s);
+          render(s, files.get(s), true, renderTimes, phases);
+        }
+      }
       String ext = extension(job.master());
       Map<Segment, RenderedSegment> rendered = new LinkedHashMap<>();
-      Map<Segment, Duration> renderTimes = new HashMap<>();
       int n = 0;
-      for (Segment s : plan.renderSegments()) {
-        cancelPoint();
-        Path file = ws.file("render-" + n + ".mkv");
-        listener.segmentStarted(s);
-        t = System.nanoTime();
-        job.renderer().render(new Renderer.Request(job.master(), job.sidecar(), s, file, listener, timeline.slotsBefore(s)));
-        renderTimes.put(s, Duration.ofNanos(System.nanoTime() - t));
-        listener.segmentFinished(s);
-        cancelPoint();
-        if (!Files.isRegularFile(file)) {
-          throw new PatchworkException("the renderer '" + job.renderer().name() + "' wrote no file for " + s);
-        }
-        rendered.put(s, RenderedSegment.prepare(tools, probed, container, s, file, ws.file("segment-" + n + "." + ext)));
+      for (Map.Entry<Segment, Path> e : files.entrySet()) {
+        long t = System.nanoTime();
+        rendered.put(e.getKey(), RenderedSegment.prepare(tools, m.probed(), m.container(), e.getKey(), e.getValue(),
+            ws.file("segment-" + n++ + "." + ext)));
         phases.add(PatchResult.Phase.RENDER, t, System.nanoTime());
-        n++;
       }
-      t = System.nanoTime();
+      FfprobeProber.Probed probed = m.probed();
+      MediaProbe master = m.media();
+      SpliceContainer container = m.container();
+      MasterTimeline timeline = m.timeline();
+      OutputVerifier verifier = m.verifier();
+      List<OutputVerifier.Window> windows = m.windows();
+      List<SameAudio.Span> audioSpans = m.audioSpans();
+      long t = System.nanoTime();
       keepMastersOwnAudio(master, rendered, audioSpans, Background.get(masterAudio));
       phases.add(PatchResult.Phase.RENDER, t, System.nanoTime());
       if (master.audioStreams().size() > 1 && rendered.values().stream().anyMatch(RenderedSegment::hasAudio)) {
@@ -168,6 +180,62 @@ final class PatchRun {
       listener.message("published " + job.output().getFileName());
       return new PatchResult(job.output(), job.outputSidecar(), plan, stats(out.media(), renderTimes), verification,
           Duration.ofNanos(System.nanoTime() - started), phases.list());
+    }
+  }
+
+  /** What the patch learns from probing the master, with what is derived from it before anything is spliced. */
+  private record Master(FfprobeProber.Probed probed, SpliceContainer container, MasterTimeline timeline, OutputVerifier verifier,
+      List<OutputVerifier.Window> windows, List<SameAudio.Span> audioSpans) {
+    MediaProbe media() {
+      return probed.media();
+    }
+  }
+
+  /** Probes the master and checks it against its sidecar, the plan and the free disk space. */
+  private Master probeMaster(PhaseTimes phases) {
+    long t = System.nanoTime();
+    FfprobeProber.Probed probed = new FfprobeProber(tools).probe(job.master(), true);
+    MediaProbe master = probed.media();
+    SpliceContainer container = SpliceContainer.of(job.master(), master.formatName());
+    checkProbeAgainstSidecar(master);
+    MasterTimeline timeline = new MasterTimeline(master);
+    timeline.checkPlan(plan, container);
+    phases.add(PatchResult.Phase.PROBE, t, System.nanoTime());
+    phases.time(PatchResult.Phase.CHECK, () -> checkDiskSpace(timeline));
+    OutputVerifier verifier = new OutputVerifier(tools, probed, job.sidecar(), plan, listener);
+    List<SameAudio.Span> audioSpans = SameAudio.comparable(master)
+        ? SameAudio.spans(plan.renderSegments(), master, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)),
+            AudioLength.Start.of(probed.audio().get(0), master))
+        : List.of();
+    return new Master(probed, container, timeline, verifier, verifier.windows(), audioSpans);
+  }
+
+  /**
+   * True if the sidecar leaves room for an x264 open GOP after a re-rendered segment, whose frames must then be
+   * rendered as intra pictures for the master's picture slots: H.264 with GOPs not known to be closed.
+   */
+  private boolean mayNeedSlots() {
+    var video = job.sidecar().video();
+    return video.codec().equals("h264") && !video.gop().intraOnly() && !Boolean.TRUE.equals(video.gop().closed());
+  }
+
+  /** Renders {@code s} into {@code file} (replacing it), timed. */
+  private void render(Segment s, Path file, boolean slots, Map<Segment, Duration> renderTimes, PhaseTimes phases) {
+    cancelPoint();
+    listener.segmentStarted(s);
+    long t = System.nanoTime();
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new PatchworkException("cannot replace " + file + ": " + e, e);
+    }
+    job.renderer().render(new Renderer.Request(job.master(), job.sidecar(), s, file, listener, slots));
+    renderTimes.put(s, Duration.ofNanos(System.nanoTime() - t));
+    phases.add(PatchResult.Phase.RENDER, t, System.nanoTime());
+    listener.segmentFinished(s);
+    cancelPoint();
+    if (!Files.isRegularFile(file)) {
+      throw new PatchworkException("the renderer '" + job.renderer().name() + "' wrote no file for " + s);
     }
   }
 
