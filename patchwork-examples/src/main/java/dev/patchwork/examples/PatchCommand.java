@@ -6,6 +6,7 @@ import dev.patchwork.ValidationException;
 import dev.patchwork.change.Change;
 import dev.patchwork.change.ChangeContext;
 import dev.patchwork.ffmpeg.FfmpegRenderer;
+import dev.patchwork.ffmpeg.FfmpegPatchEngine;
 import dev.patchwork.ffmpeg.FfmpegTools;
 import dev.patchwork.ffmpeg.Insert;
 import java.nio.file.Path;
@@ -85,7 +86,8 @@ final class PatchCommand implements Callable<Integer> {
     }
     // Refuse a source or insert that cannot serve this master before any work starts.
     renderer.validate(dev.patchwork.sidecar.Sidecars.read(pw.sidecar()));
-    PatchResult result = pw.renderer(renderer).patch(changes);
+    // the engine shares the renderer's ffmpeg (found once: each lookup runs ffmpeg and ffprobe -version)
+    PatchResult result = pw.renderer(renderer).engine(new FfmpegPatchEngine(tools)).patch(changes);
 
     print(result, cl.getOut(), outputArgs.json, "re-rendered");
     return Main.OK;

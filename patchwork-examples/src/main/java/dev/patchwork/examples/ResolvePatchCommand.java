@@ -6,6 +6,7 @@ import dev.patchwork.ValidationException;
 import dev.patchwork.change.Change;
 import dev.patchwork.change.ChangeContext;
 import dev.patchwork.change.ChangeFilter;
+import dev.patchwork.ffmpeg.FfmpegPatchEngine;
 import dev.patchwork.ffmpeg.FfmpegTools;
 import dev.patchwork.resolve.MarkerFilter;
 import dev.patchwork.resolve.RenderFormat;
@@ -105,7 +106,7 @@ final class ResolvePatchCommand implements Callable<Integer> {
               + "changes on the timeline, or give --change / --markers" : "has no markers that match " + describe(filter));
         }
       }
-      result = pw.renderer(renderer).patch(changes);
+      result = pw.renderer(renderer).engine(new FfmpegPatchEngine(tools)).patch(changes);
     }
     print(result, cl.getOut());
     return Main.OK;
