@@ -203,6 +203,14 @@ final class Splicer {
     if (container == SpliceContainer.MATROSKA) argv.addAll(List.of("-map", "1:t?", "-c:t", "copy"));
     argv.addAll(List.of("-map_metadata", "1", "-map_metadata:s:v:0", "1:s:v:0", "-map_chapters", "1"));
     for (int i = 0; i < audio.size(); i++) argv.addAll(List.of("-map_metadata:s:a:" + i, "1:s:a:" + i));
+    // naming some streams' tags copies no other stream's: subtitles would lose their language and title, and a
+    // Matroska attachment its file name (without which the muxer refuses to write it)
+    List<String> copiedKinds = container == SpliceContainer.MATROSKA ? List.of("subtitle", "attachment") : List.of("subtitle");
+    for (String kind : copiedKinds) {
+      long count = master.streams().stream().filter(st -> st instanceof OtherStream o && o.codecType().equals(kind)).count();
+      String spec = kind.equals("subtitle") ? "s" : "t";
+      for (int i = 0; i < count; i++) argv.addAll(List.of("-map_metadata:s:" + spec + ":" + i, "1:s:" + spec + ":" + i));
+    }
     argv.addAll(RenderedSegment.containerVideoArgs(master, container));
     if (container.isQuickTime() && moovFirst(master.path())) argv.addAll(List.of("-movflags", "+faststart"));
     argv.addAll(List.of("-f", container.muxer(), output.toString()));
