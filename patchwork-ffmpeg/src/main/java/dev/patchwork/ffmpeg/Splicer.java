@@ -317,29 +317,38 @@ final class Splicer {
 
   /** True if a QuickTime file's {@code moov} box comes before its {@code mdat} (it was written with faststart). */
   static boolean moovFirst(Path file) {
+    return "moov".equals(firstTopLevelBox(file, Set.of("moov", "mdat")));
+  }
+
+  /** True if a QuickTime file has a top-level box of {@code type} ({@code moof}: it is fragmented). */
+  static boolean hasTopLevelBox(Path file, String type) {
+    return firstTopLevelBox(file, Set.of(type)) != null;
+  }
+
+  /** The type of the first top-level box of a QuickTime file that is one of {@code types}, or null if none is. */
+  private static String firstTopLevelBox(Path file, Set<String> types) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] header = new byte[16];
       long pos = 0;
       long size = Files.size(file);
       while (pos + 8 <= size) {
-        if (in.readNBytes(header, 0, 8) < 8) return false;
+        if (in.readNBytes(header, 0, 8) < 8) return null;
         long box = ByteBuffer.wrap(header, 0, 4).getInt() & 0xFFFFFFFFL;
         String type = new String(header, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
         int read = 8;
         if (box == 1) {
-          if (in.readNBytes(header, 8, 8) < 8) return false;
+          if (in.readNBytes(header, 8, 8) < 8) return null;
           box = ByteBuffer.wrap(header, 8, 8).getLong();
           read = 16;
         } else if (box == 0) {
           box = size - pos;
         }
-        if (type.equals("moov")) return true;
-        if (type.equals("mdat")) return false;
-        if (box < read) return false;
+        if (types.contains(type)) return type;
+        if (box < read) return null;
         in.skipNBytes(box - read);
         pos += box;
       }
-      return false;
+      return null;
     } catch (IOException e) {
       throw new PatchworkException("cannot read " + file + ": " + e, e);
     }
