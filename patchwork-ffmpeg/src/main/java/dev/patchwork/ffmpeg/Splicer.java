@@ -234,6 +234,11 @@ final class Splicer {
     long total = firstAudio != null ? AudioLength.samples(firstAudio, a) : AudioLength.samples(tools, master.path(), 0, a);
     AudioLength.Start start = AudioLength.Start.of(firstAudio, master);
     long lead = start.lead();
+    // a lossy track's last frame decodes to more samples than the track holds (the encoder's padding, which MP4 cuts
+    // with its edit list and Matroska after its last block's end): the master's sound ends where its packets do, or
+    // each patch would lengthen it. Lossless tracks decode to exactly their samples.
+    String codec = a.codecName();
+    long masterEnd = codec.startsWith("pcm_") || codec.equals("flac") || codec.equals("alac") ? -1 : total - start.first();
     List<Piece> pieces = new ArrayList<>();
     for (Segment s : plan.segments()) {
       long from = SpliceTime.sampleOfFrame(s.start(), master.frameRate(), sr);
@@ -241,7 +246,7 @@ final class Splicer {
       Integer input = s.isRender() ? inputs.get(s) : null;
       if (input == null) {
         long mFrom = s.start() == 0 ? 0 : Math.max(0, from - lead); // from frame 0 on: with any sound before it
-        long mTo = to == -1 ? -1 : to - lead;
+        long mTo = to == -1 ? masterEnd : to - lead;
         if (mTo != -1 && mTo <= mFrom) continue; // before the master's sound starts
         Piece last = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
         if (last != null && last.input() == 1 && last.end() == mFrom) {
@@ -255,7 +260,7 @@ final class Splicer {
         if (s.start() == 0 && lead < 0) pieces.add(new Piece(1, 0, -lead)); // the master's sound before its first frame
         if (count > skip) pieces.add(new Piece(input, skip, count));
         long end = SpliceTime.sampleOfFrame(n, master.frameRate(), sr);
-        if (to == -1 && total + lead > end) pieces.add(new Piece(1, end - lead, -1)); // master audio that outlasts its video
+        if (to == -1 && total + lead > end) pieces.add(new Piece(1, end - lead, masterEnd)); // master audio that outlasts its video
       }
     }
     long masterPieces = pieces.stream().filter(p -> p.input() == 1).count();
