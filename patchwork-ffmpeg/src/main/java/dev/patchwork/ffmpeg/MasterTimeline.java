@@ -6,6 +6,7 @@ import dev.patchwork.plan.Segment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -136,6 +137,10 @@ final class MasterTimeline {
     if (probe.video().index() != 0) {
       throw new UnsupportedMasterException("the master's video is stream " + probe.video().index()
           + "; Patchwork splices masters whose first stream is the video");
+    }
+    if (container.isQuickTime() && Splicer.hasTopLevelBox(probe.path(), "moof")) {
+      throw new UnsupportedMasterException("the master is a fragmented " + container.muxer().toUpperCase(Locale.ROOT)
+          + " (it has moof boxes); Patchwork splices MP4/MOV files whose sample tables are in one moov box");
     }
     Segment previous = null;
     for (Segment s : plan.segments()) {

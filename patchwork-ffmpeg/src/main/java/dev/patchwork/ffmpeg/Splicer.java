@@ -203,6 +203,14 @@ final class Splicer {
     if (container == SpliceContainer.MATROSKA) argv.addAll(List.of("-map", "1:t?", "-c:t", "copy"));
     argv.addAll(List.of("-map_metadata", "1", "-map_metadata:s:v:0", "1:s:v:0", "-map_chapters", "1"));
     for (int i = 0; i < audio.size(); i++) argv.addAll(List.of("-map_metadata:s:a:" + i, "1:s:a:" + i));
+    // naming some streams' tags copies no other stream's: subtitles would lose their language and title, and a
+    // Matroska attachment its file name (without which the muxer refuses to write it)
+    List<String> copiedKinds = container == SpliceContainer.MATROSKA ? List.of("subtitle", "attachment") : List.of("subtitle");
+    for (String kind : copiedKinds) {
+      long count = master.streams().stream().filter(st -> st instanceof OtherStream o && o.codecType().equals(kind)).count();
+      String spec = kind.equals("subtitle") ? "s" : "t";
+      for (int i = 0; i < count; i++) argv.addAll(List.of("-map_metadata:s:" + spec + ":" + i, "1:s:" + spec + ":" + i));
+    }
     argv.addAll(RenderedSegment.containerVideoArgs(master, container));
     if (container.isQuickTime() && moovFirst(master.path())) argv.addAll(List.of("-movflags", "+faststart"));
     argv.addAll(List.of("-f", container.muxer(), output.toString()));
@@ -226,6 +234,11 @@ final class Splicer {
     long total = firstAudio != null ? AudioLength.samples(firstAudio, a) : AudioLength.samples(tools, master.path(), 0, a);
     AudioLength.Start start = AudioLength.Start.of(firstAudio, master);
     long lead = start.lead();
+    // a lossy track's last frame decodes to more samples than the track holds (the encoder's padding, which MP4 cuts
+    // with its edit list and Matroska after its last block's end): the master's sound ends where its packets do, or
+    // each patch would lengthen it. Lossless tracks decode to exactly their samples.
+    String codec = a.codecName();
+    long masterEnd = codec.startsWith("pcm_") || codec.equals("flac") || codec.equals("alac") ? -1 : total - start.first();
     List<Piece> pieces = new ArrayList<>();
     for (Segment s : plan.segments()) {
       long from = SpliceTime.sampleOfFrame(s.start(), master.frameRate(), sr);
@@ -233,7 +246,7 @@ final class Splicer {
       Integer input = s.isRender() ? inputs.get(s) : null;
       if (input == null) {
         long mFrom = s.start() == 0 ? 0 : Math.max(0, from - lead); // from frame 0 on: with any sound before it
-        long mTo = to == -1 ? -1 : to - lead;
+        long mTo = to == -1 ? masterEnd : to - lead;
         if (mTo != -1 && mTo <= mFrom) continue; // before the master's sound starts
         Piece last = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
         if (last != null && last.input() == 1 && last.end() == mFrom) {
@@ -247,7 +260,7 @@ final class Splicer {
         if (s.start() == 0 && lead < 0) pieces.add(new Piece(1, 0, -lead)); // the master's sound before its first frame
         if (count > skip) pieces.add(new Piece(input, skip, count));
         long end = SpliceTime.sampleOfFrame(n, master.frameRate(), sr);
-        if (to == -1 && total + lead > end) pieces.add(new Piece(1, end - lead, -1)); // master audio that outlasts its video
+        if (to == -1 && total + lead > end) pieces.add(new Piece(1, end - lead, masterEnd)); // master audio that outlasts its video
       }
     }
     long masterPieces = pieces.stream().filter(p -> p.input() == 1).count();
@@ -309,29 +322,38 @@ final class Splicer {
 
   /** True if a QuickTime file's {@code moov} box comes before its {@code mdat} (it was written with faststart). */
   static boolean moovFirst(Path file) {
+    return "moov".equals(firstTopLevelBox(file, Set.of("moov", "mdat")));
+  }
+
+  /** True if a QuickTime file has a top-level box of {@code type} ({@code moof}: it is fragmented). */
+  static boolean hasTopLevelBox(Path file, String type) {
+    return firstTopLevelBox(file, Set.of(type)) != null;
+  }
+
+  /** The type of the first top-level box of a QuickTime file that is one of {@code types}, or null if none is. */
+  private static String firstTopLevelBox(Path file, Set<String> types) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] header = new byte[16];
       long pos = 0;
       long size = Files.size(file);
       while (pos + 8 <= size) {
-        if (in.readNBytes(header, 0, 8) < 8) return false;
+        if (in.readNBytes(header, 0, 8) < 8) return null;
         long box = ByteBuffer.wrap(header, 0, 4).getInt() & 0xFFFFFFFFL;
         String type = new String(header, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
         int read = 8;
         if (box == 1) {
-          if (in.readNBytes(header, 8, 8) < 8) return false;
+          if (in.readNBytes(header, 8, 8) < 8) return null;
           box = ByteBuffer.wrap(header, 8, 8).getLong();
           read = 16;
         } else if (box == 0) {
           box = size - pos;
         }
-        if (type.equals("moov")) return true;
-        if (type.equals("mdat")) return false;
-        if (box < read) return false;
+        if (types.contains(type)) return type;
+        if (box < read) return null;
         in.skipNBytes(box - read);
         pos += box;
       }
-      return false;
+      return null;
     } catch (IOException e) {
       throw new PatchworkException("cannot read " + file + ": " + e, e);
     }
