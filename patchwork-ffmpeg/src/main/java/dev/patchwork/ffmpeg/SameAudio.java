@@ -29,17 +29,22 @@ final class SameAudio {
 
   /** The spans the splice would take from rendered audio, one per RENDER segment (count 0 where nothing is taken). */
   static List<Span> spans(List<Segment> renderSegments, MediaProbe master, long totalSamples, AudioLength.Start start) {
+    return renderSegments.stream().map(s -> span(s, master, totalSamples, start)).toList();
+  }
+
+  /**
+   * The samples the splice takes from RENDER segment {@code s}'s audio for the master's first audio stream, which holds
+   * {@code totalSamples} samples and starts at {@code start}: the segment's frames on the video's timeline, less any
+   * part before the master's sound starts or after it ends (count 0 where nothing is left).
+   */
+  static Span span(Segment s, MediaProbe master, long totalSamples, AudioLength.Start start) {
     AudioStream a = master.audioStreams().get(0);
     long lead = start.lead();
-    List<Span> out = new ArrayList<>();
-    for (Segment s : renderSegments) {
-      long from = SpliceTime.sampleOfFrame(s.start(), master.frameRate(), a.sampleRate());
-      long to = Math.min(totalSamples + lead, SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), a.sampleRate()));
-      long skip = Math.max(0, lead - from);
-      long first = from + skip; // on the video's timeline
-      out.add(new Span(s, first - lead, Math.max(0, to - first), skip));
-    }
-    return out;
+    long from = SpliceTime.sampleOfFrame(s.start(), master.frameRate(), a.sampleRate());
+    long to = Math.min(totalSamples + lead, SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), a.sampleRate()));
+    long skip = Math.max(0, lead - from);
+    long first = from + skip; // on the video's timeline
+    return new Span(s, first - lead, Math.max(0, to - first), skip);
   }
 
   /** True if the master's audio is PCM, the only kind compared. */

@@ -255,10 +255,9 @@ final class Splicer {
           pieces.add(new Piece(1, mFrom, mTo));
         }
       } else {
-        long count = Math.min(total + lead, SpliceTime.sampleOfFrame(s.endExclusive(), master.frameRate(), sr)) - from;
-        long skip = Math.max(0, lead - from);
+        SameAudio.Span taken = SameAudio.span(s, master, total, start);
         if (s.start() == 0 && lead < 0) pieces.add(new Piece(1, 0, -lead)); // the master's sound before its first frame
-        if (count > skip) pieces.add(new Piece(input, skip, count));
+        if (taken.count() > 0) pieces.add(new Piece(input, taken.skip(), taken.skip() + taken.count()));
         long end = SpliceTime.sampleOfFrame(n, master.frameRate(), sr);
         if (to == -1 && total + lead > end) pieces.add(new Piece(1, end - lead, masterEnd)); // master audio that outlasts its video
       }
