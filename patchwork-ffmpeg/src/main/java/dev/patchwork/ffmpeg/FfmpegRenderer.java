@@ -647,10 +647,10 @@ public final class FfmpegRenderer implements Renderer {
       long first = PcmSamples.startOf(p.first(), rate, a.sampleRate());
       long last = PcmSamples.startOf(p.first() + p.frames(), rate, a.sampleRate());
       if (a.sampleExactTimestamps()) {
-        long zero = v0.multiply(BigDecimal.valueOf(a.sampleRate())).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        long zero = samples(v0, a.sampleRate());
         return "atrim=start_pts=" + (zero + first) + ":end_pts=" + (zero + last);
       }
-      long offset = v0.subtract(a.start()).multiply(BigDecimal.valueOf(a.sampleRate())).setScale(0, RoundingMode.HALF_UP).longValueExact();
+      long offset = samples(v0.subtract(a.start()), a.sampleRate());
       return "atrim=start_sample=" + Math.max(0, offset + first) + ":end_sample=" + Math.max(0, offset + last);
     }
 
@@ -660,11 +660,15 @@ public final class FfmpegRenderer implements Renderer {
      * must keep their place after the frame.
      */
     private long leadingSilence(Piece p, InputInfo.Audio a) {
-      long sr = a.sampleRate();
-      long audioFirst = a.start().multiply(BigDecimal.valueOf(sr)).setScale(0, RoundingMode.HALF_UP).longValueExact();
-      long videoFirst = p.input().video().start().multiply(BigDecimal.valueOf(sr)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+      long audioFirst = samples(a.start(), a.sampleRate());
+      long videoFirst = samples(p.input().video().start(), a.sampleRate());
       long first = PcmSamples.startOf(p.first(), rate, a.sampleRate());
       return Math.max(0, audioFirst - videoFirst - first);
+    }
+
+    /** {@code seconds} as a number of samples at {@code sampleRate}, rounded half up. */
+    private static long samples(BigDecimal seconds, int sampleRate) {
+      return seconds.multiply(BigDecimal.valueOf(sampleRate)).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
 
     private String sampleFormat() {

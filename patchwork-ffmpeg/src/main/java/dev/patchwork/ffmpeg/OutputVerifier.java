@@ -340,12 +340,14 @@ final class OutputVerifier {
       // where the sound starts against the picture: a millisecond for PCM, one 1024-sample frame re-encoded
       long ms = AudioLength.startMicros(mt);
       long os = AudioLength.startMicros(ot);
-      long startTolerance = (AudioLength.pcmBytes(m.codecName()) > 0 ? 1 : 1024L) * SpliceTime.MICROS / m.sampleRate() + 1000;
+      boolean pcm = AudioLength.pcmBytes(m.codecName()) > 0;
+      long frameTolerance = 1024L * SpliceTime.MICROS / m.sampleRate() + 1000;
+      long startTolerance = pcm ? SpliceTime.MICROS / m.sampleRate() + 1000 : frameTolerance;
       if (Math.abs(ms - os) > startTolerance) {
         findings.add(String.format(Locale.ROOT, "audio stream %d starts at %s s in the output, at %s s in the master", i,
             SpliceTime.seconds(os), SpliceTime.seconds(ms)));
       }
-      if (AudioLength.pcmBytes(m.codecName()) > 0) {
+      if (pcm) {
         long mn = AudioLength.samples(mt, m);
         long on = AudioLength.samples(ot, o);
         if (mn != on) findings.add("audio stream " + i + " has " + on + " samples in the output, " + mn + " in the master");
@@ -354,8 +356,7 @@ final class OutputVerifier {
       // a re-encoded track must end within one 1024-sample frame of the master's
       long me = AudioLength.endMicros(mt);
       long oe = AudioLength.endMicros(ot);
-      long tolerance = 1024L * SpliceTime.MICROS / m.sampleRate() + 1000;
-      if (Math.abs(me - oe) > tolerance) {
+      if (Math.abs(me - oe) > frameTolerance) {
         findings.add(String.format(Locale.ROOT, "audio stream %d ends at %s s in the output, at %s s in the master", i,
             SpliceTime.seconds(oe), SpliceTime.seconds(me)));
       }
