@@ -52,6 +52,12 @@ final class Splicer {
    */
   record Output(Path file, Set<Long> bridgedFrames, ConcatScript script, Map<Segment, RenderedSegment> rendered) {}
 
+  /**
+   * System property: {@code true} splices every master with ffmpeg, also MOV/MP4 masters that {@link QuickTimeSplice}
+   * would rewrite in place.
+   */
+  static final String REMUX_PROPERTY = "patchwork.splice.remux";
+
   private final FfmpegTools tools;
   private final MasterTimeline timeline;
   private final SpliceContainer container;
@@ -74,6 +80,10 @@ final class Splicer {
   }
 
   Output splice(PatchPlan plan, Map<Segment, RenderedSegment> renderedSegments, Path output, PatchListener listener) {
+    if (!Boolean.getBoolean(REMUX_PROPERTY)) {
+      Output rewritten = QuickTimeSplice.trySplice(timeline, container, plan, renderedSegments, output, listener);
+      if (rewritten != null) return rewritten;
+    }
     MediaProbe master = timeline.probe();
     Map<Segment, RenderedSegment> rendered = new java.util.LinkedHashMap<>(renderedSegments);
     ConcatScript script = new ConcatScript();

@@ -1,0 +1,208 @@
+package dev.patchwork.ffmpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.patchwork.PatchListener;
+import dev.patchwork.Patchwork;
+import dev.patchwork.change.Change;
+import dev.patchwork.sidecar.SidecarPaths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A MOV/MP4 master patched by rewriting its boxes ({@link QuickTimeSplice}) keeps its own file: the same top-level
+ * boxes, every packet outside the re-rendered GOPs byte for byte in the same order, and every such packet moved by
+ * no more than the bytes the re-rendered GOPs before it grew or shrank (the tracks stay interleaved as they were).
+ * The evidence is ffprobe's packet list with data hashes and a decode of the whole output.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QuickTimeSpliceTest {
+
+  @TempDir static Path tmp;
+  Path dir;
+  Path source;
+  Path silent;
+
+  @BeforeAll
+  void setUp() throws IOException {
+    dir = TestPaths.awkwardDir(tmp);
+    // a picture-only change: the new timeline's sound is the masters' (their PCM, or none, which keeps an AAC master's)
+    source = RealFfmpeg.ffmpeg(dir.resolve("new source.mkv"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,hue=h=90",
+        "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "ffv1", "-c:a", "pcm_s16le");
+    silent = RealFfmpeg.ffmpeg(dir.resolve("new source without sound.mkv"), "-f", "lavfi", "-i",
+        "testsrc2=size=320x240:rate=25,hue=h=90", "-frames:v", "150", "-c:v", "ffv1");
+  }
+
+  /** H.264 with B-frames (composition offsets), PCM sound, a tmcd track; moov after mdat. */
+  @Test
+  void movWithPcmAndTimecode() {
+    Path master = master("master.mov", "-c:a", "pcm_s16le", "-timecode", "01:00:00:00");
+    Path out = patch(master, source, "patched.mov", Change.of(60, 10));
+    assertKeptAsInTheMaster(master, out, List.of(new int[] {50, 75}));
+    assertThat(RealFfmpeg.timecode(out)).isEqualTo("01:00:00:00");
+  }
+
+  /** AAC sound (a sample group in its track), moov before mdat: every offset also moves by the moov's growth. */
+  @Test
+  void faststartMp4WithAacAndChangesAtBothEnds() {
+    Path master = master("master.mp4", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart");
+    Path out = patch(master, silent, "patched.mp4", Change.of(0, 3), Change.of(145, 5));
+    assertKeptAsInTheMaster(master, out, List.of(new int[] {0, 25}, new int[] {125, 150}));
+  }
+
+  /** ProRes: every frame a sync sample, no composition offsets; the change is frame-exact. */
+  @Test
+  void proresMovFrameExact() {
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("master prores.mov"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi",
+        "-i", "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "prores_ks", "-profile:v", "2", "-c:a", "pcm_s16le");
+    new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
+    Path out = patch(master, source, "patched prores.mov", Change.of(40, 3));
+    assertKeptAsInTheMaster(master, out, List.of(new int[] {40, 43}));
+  }
+
+  private Path master(String name, String... audio) {
+    List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+        "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "libx264", "-preset", "veryfast", "-g", "25",
+        "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p"));
+    args.addAll(List.of(audio));
+    Path master = RealFfmpeg.ffmpeg(dir.resolve(name), args.toArray(String[]::new));
+    new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
+    return master;
+  }
+
+  private Path patch(Path master, Path newSource, String name, Change... changes) {
+    Path out = dir.resolve(name);
+    Patchwork.forMaster(master).renderer(FfmpegRenderer.fromSource(newSource, RealFfmpeg.tools()))
+        .engine(new FfmpegPatchEngine(RealFfmpeg.tools())).output(out).patch(List.of(changes));
+    return out;
+  }
+
+  /**
+   * @param rendered frame ranges {@code [from, to)} whose pictures were re-rendered (GOP-widened), in order
+   */
+  private static void assertKeptAsInTheMaster(Path master, Path out, List<int[]> rendered) {
+    assertThat(topLevelBoxes(out)).isEqualTo(topLevelBoxes(master));
+    // the tracks' own tags (a remux renamed the timecode track's handler "VideoHandler")
+    String tags = "stream=index,codec_type:stream_tags:format_tags";
+    assertThat(RealFfmpeg.ffprobe(out, "-show_entries", tags, "-of", "json")).isEqualTo(RealFfmpeg.ffprobe(master, "-show_entries", tags, "-of", "json"));
+
+    // every packet outside the re-rendered frames: the same bytes in the same order; two packets stored next to each
+    // other in the master (no re-rendered packet between them) stay next to each other, moved by the same distance
+    List<Packet> masterPackets = packets(master);
+    List<Packet> before = kept(masterPackets, masterPackets, rendered);
+    List<Packet> after = kept(packets(out), masterPackets, rendered);
+    assertThat(after).extracting(Packet::stream, Packet::size, Packet::hash)
+        .containsExactlyElementsOf(before.stream().map(p -> org.assertj.core.groups.Tuple.tuple(p.stream(), p.size(), p.hash())).toList());
+    List<Long> replaced = new ArrayList<>();
+    for (Packet p : masterPackets) {
+      if (!before.contains(p)) replaced.add(p.pos());
+    }
+    assertThat(replaced).isNotEmpty();
+    Set<Long> shifts = new HashSet<>();
+    for (int i = 0; i < before.size(); i++) {
+      long shift = after.get(i).pos() - before.get(i).pos();
+      shifts.add(shift);
+      if (i == 0) continue;
+      long from = before.get(i - 1).pos();
+      long to = before.get(i).pos();
+      if (replaced.stream().noneMatch(r -> r > from && r < to)) {
+        assertThat(shift).as("packet %d moved as the one before it", i).isEqualTo(after.get(i - 1).pos() - before.get(i - 1).pos());
+      }
+    }
+    assertThat(shifts).as("kept packets moved").hasSizeGreaterThan(1);
+
+    // the pictures: the master's outside the ranges, new inside, all of them decodable
+    List<RealFfmpeg.Md5> m = RealFfmpeg.decodedMd5s(master);
+    List<RealFfmpeg.Md5> o = RealFfmpeg.decodedMd5s(out);
+    assertThat(o).hasSameSizeAs(m);
+    assertThat(RealFfmpeg.decodeErrors(out)).isEmpty();
+    for (int f = 0; f < m.size(); f++) {
+      int frame = f;
+      boolean inside = rendered.stream().anyMatch(r -> frame >= r[0] && frame < r[1]);
+      if (inside) {
+        continue;
+      }
+      assertThat(o.get(f).md5()).as("frame %d", f).isEqualTo(m.get(f).md5());
+    }
+    assertThat(RealFfmpeg.audioSamples(out, 0)).isEqualTo(RealFfmpeg.audioSamples(master, 0));
+  }
+
+  record Packet(int stream, long pts, long pos, int size, String hash) {}
+
+  /** Every packet of every stream in file order, with its data's hash. */
+  private static List<Packet> packets(Path media) {
+    List<Packet> out = new ArrayList<>();
+    String text = RealFfmpeg.ffprobe(media, "-show_data_hash", "sha256", "-show_entries", "packet=stream_index,pts,pos,size,data_hash",
+        "-of", "csv=p=0");
+    for (String line : text.split("\n")) {
+      String[] f = line.strip().split(",");
+      if (f.length < 5) continue;
+      // ffprobe writes a section's fields in its own order: stream_index, pts, size, pos, data_hash
+      out.add(new Packet(Integer.parseInt(f[0]), f[1].equals("N/A") ? Long.MIN_VALUE : Long.parseLong(f[1]), Long.parseLong(f[3]),
+          Integer.parseInt(f[2]), f[4]));
+    }
+    out.sort((a, b) -> Long.compare(a.pos(), b.pos()));
+    return out;
+  }
+
+  /**
+   * The packets of {@code all} except the video packets showing a frame in {@code rendered}; the frames are counted
+   * on the master's video timestamps (the output keeps them).
+   */
+  private static List<Packet> kept(List<Packet> all, List<Packet> masterPackets, List<int[]> rendered) {
+    List<Long> videoPts = new ArrayList<>();
+    for (Packet p : masterPackets) {
+      if (p.stream() == 0) videoPts.add(p.pts());
+    }
+    videoPts.sort(null);
+    List<Packet> out = new ArrayList<>();
+    for (Packet p : all) {
+      if (p.stream() == 0) {
+        int frame = videoPts.indexOf(p.pts());
+        assertThat(frame).as("a video packet at a master frame's time").isNotNegative();
+        if (rendered.stream().anyMatch(r -> frame >= r[0] && frame < r[1])) continue;
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static List<String> topLevelBoxes(Path file) {
+    List<String> types = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(file)) {
+      long size = Files.size(file);
+      long pos = 0;
+      byte[] h = new byte[16];
+      while (pos + 8 <= size) {
+        in.readNBytes(h, 0, 8);
+        long box = ByteBuffer.wrap(h, 0, 4).getInt() & 0xFFFFFFFFL;
+        int read = 8;
+        if (box == 1) {
+          in.readNBytes(h, 8, 8);
+          box = ByteBuffer.wrap(h, 8, 8).getLong();
+          read = 16;
+        } else if (box == 0) {
+          box = size - pos;
+        }
+        types.add(new String(h, 4, 4, StandardCharsets.ISO_8859_1));
+        in.skipNBytes(box - read);
+        pos += box;
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return types;
+  }
+}
