@@ -556,6 +556,11 @@ public final class FfmpegRenderer implements Renderer {
       if (p.kind() == Piece.Kind.MASTER && !encoding.intraOnly()) {
         // the random-access point at or before the first frame: decoding starts there
         time = v.start().add(frameTime(rapAtOrBefore(p.first()), r));
+      } else if (p.input().seeksByIndex()) {
+        // a quarter frame after the first frame's start: a key frame on that very frame is where decoding starts (half a
+        // frame before it, the seek went back to the key frame before, a whole GOP of the source decoded for nothing);
+        // the next frame starts three quarters later, so no later key frame can be taken
+        time = v.start().add(frameTime(p.first(), r)).add(halfFrame(r).divide(BigDecimal.valueOf(2), 12, RoundingMode.HALF_EVEN));
       } else {
         time = v.start().add(frameTime(p.first(), r)).subtract(halfFrame(r));
       }
