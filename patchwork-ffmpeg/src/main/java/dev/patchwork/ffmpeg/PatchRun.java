@@ -77,12 +77,6 @@ final class PatchRun {
     try (Workspace ws = Workspace.besides(job.output()); Background background = new Background()) {
       Future<Master> probing = background.submit(() -> probeMaster(phases));
       Master m = early ? null : Background.get(probing);
-      // the master's side of the seam check needs no output: it decodes while the segments render (measured: x264
-      // leaves about one of two cores idle on a GOP; run during the splice instead, it saved no more)
-      Future<List<OutputVerifier.Decode>> reference = background.submit(() -> {
-        Master q = Background.get(probing);
-        return phases.time(PatchResult.Phase.VERIFY, () -> q.verifier().referenceDecodes(q.windows()));
-      });
       // and so can the master's side of the check whether the rendered audio is the master's own
       Future<List<String>> masterAudio = background.submit(() -> {
         Master q = Background.get(probing);
@@ -111,6 +105,11 @@ final class PatchRun {
           render(s, files.get(s), true, renderTimes, phases);
         }
       }
+      // the master's side of the seam check needs no output: it decodes while the segments are checked and spliced
+      // (the splice is mostly a kernel copy and a flush to disk; beside the render it took the encoder's CPU)
+      Master probedMaster = m;
+      Future<List<OutputVerifier.Decode>> reference = background.submit(
+          () -> phases.time(PatchResult.Phase.VERIFY, () -> probedMaster.verifier().referenceDecodes(probedMaster.windows())));
       String ext = extension(job.master());
       Map<Segment, RenderedSegment> rendered = new LinkedHashMap<>();
       int n = 0;
