@@ -38,6 +38,14 @@ final class ContentIndexer {
    * @param runStarts for an intra-only file, the frames where a region starts (0 included); ignored otherwise
    */
   static Indexed index(MediaProbe probe, SortedSet<Long> runStarts) {
+    return index(probe, runStarts, null);
+  }
+
+  /**
+   * @param runStarts for an intra-only file, the frames where a region starts (0 included); ignored otherwise
+   * @param wholeFile the whole file's hash as read elsewhere ({@link GrowingFileHash}), or null to read it here
+   */
+  static Indexed index(MediaProbe probe, SortedSet<Long> runStarts, java.util.function.Supplier<GrowingFileHash.Hashed> wholeFile) {
     PacketIndex idx = probe.packets();
     List<Span> spans = spans(probe, runStarts);
     Path file = probe.path();
@@ -54,7 +62,7 @@ final class ContentIndexer {
         }
         lastEnd = Math.max(lastEnd, payload[i] + idx.byteSize(i));
       }
-      Indexed parallel = inParallel(probe, spans, payload, lastEnd, size);
+      Indexed parallel = inParallel(probe, spans, payload, lastEnd, size, wholeFile);
       if (parallel != null) return parallel;
       MessageDigest whole = Hashing.sha256();
       ByteBuffer buf = ByteBuffer.allocate(Hashing.CHUNK);
@@ -91,7 +99,8 @@ final class ContentIndexer {
    * ({@link ContentHasher}); null if the payloads are not stored in decode order inside their regions, which the
    * sequential pass below handles.
    */
-  private static Indexed inParallel(MediaProbe probe, List<Span> spans, long[] payload, long lastEnd, long size) throws IOException {
+  private static Indexed inParallel(MediaProbe probe, List<Span> spans, long[] payload, long lastEnd, long size,
+      java.util.function.Supplier<GrowingFileHash.Hashed> wholeFile) throws IOException {
     PacketIndex idx = probe.packets();
     int n = spans.size();
     long[] bounds = new long[n + 3];
@@ -105,9 +114,16 @@ final class ContentIndexer {
     for (int r = 0; r < n; r++) first[r] = spans.get(r).firstPacket();
     first[n] = spans.get(n - 1).endPacket();
     PayloadRanges cursor = new PayloadRanges(idx, first, bounds, p -> payload[p]);
-    ContentHasher.Result hashed = ContentHasher.hash(probe.path(), bounds, cursor, ContentHasher.Progress.NONE, Cancellation.NONE);
+    ContentHasher.Result hashed = ContentHasher.hash(probe.path(), bounds, cursor, ContentHasher.Progress.NONE, Cancellation.NONE,
+        wholeFile == null);
     if (cursor.gaveUp()) return null;
     if (hashed.bytesRead() != size) throw new IOException("the file changed while it was hashed");
+    String fileSha256 = hashed.fileSha256();
+    if (wholeFile != null) {
+      GrowingFileHash.Hashed whole = wholeFile.get();
+      if (whole.size() != size) throw new IOException("the file changed while it was hashed (" + whole.size() + " and " + size + " bytes)");
+      fileSha256 = whole.sha256();
+    }
     List<Region> regions = new ArrayList<>(n);
     for (int r = 0; r < n; r++) {
       Span s = spans.get(r);
@@ -116,7 +132,7 @@ final class ContentIndexer {
     }
     ContentIndex index = new ContentIndex(Region.header(bounds[1], hashed.spanSha256()[0]), regions,
         Region.trailer(lastEnd, size - lastEnd, hashed.spanSha256()[n + 1]));
-    return new Indexed(index, hashed.fileSha256(), size);
+    return new Indexed(index, fileSha256, size);
   }
 
   /**

@@ -140,9 +140,33 @@ final class PatchRun {
       listener.message("splicing");
       Path temp = ws.file("output." + ext);
       AudioLength.Totals firstAudio = probed.audio().isEmpty() ? null : probed.audio().get(0);
+      // an output written front to back is hashed whole as it is written (the splice copies in the kernel, a core is free)
+      GrowingFileHash follower = new GrowingFileHash(temp);
+      List<Future<GrowingFileHash.Hashed>> following = new ArrayList<>(1);
       Splicer.Output spliced = phases.time(PatchResult.Phase.SPLICE,
-          () -> new Splicer(tools, timeline, container, ws, firstAudio, probed.videoExtradata()).splice(plan, rendered, temp, listener));
+          () -> new Splicer(tools, timeline, container, ws, firstAudio, probed.videoExtradata()).splice(plan, rendered, temp, listener,
+              () -> following.add(background.submit(() -> phases.time(PatchResult.Phase.INDEX, () -> {
+                try {
+                  return follower.call();
+                } catch (IOException e) {
+                  throw new PatchworkException("cannot read " + temp + ": " + e, e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new CancelledException("hashing " + temp + " was interrupted");
+                }
+              })))));
+      try {
+        follower.finished(Files.size(temp));
+      } catch (IOException e) {
+        throw new PatchworkException("cannot read " + temp + ": " + e, e);
+      }
+      java.util.function.Supplier<GrowingFileHash.Hashed> wholeFile = following.isEmpty() ? null : () -> Background.get(following.get(0));
 
+      // the output goes to disk while it is verified from the page cache; nothing is published before it is there
+      Future<Void> onDisk = background.submit(() -> {
+        phases.time(PatchResult.Phase.SPLICE, () -> forceToDisk(temp));
+        return null;
+      });
       cancelPoint();
       listener.message("verifying the output");
       t = System.nanoTime();
@@ -161,7 +185,7 @@ final class PatchRun {
       }
       // the output's content index (its hashes, and the kept GOPs' evidence) is read while its seams decode (3 workers)
       Future<ContentIndexer.Indexed> indexing = background.submit(
-          () -> phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out.media(), runStarts())));
+          () -> phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out.media(), runStarts(), wholeFile)));
       verifier.checkRenderedPackets(out.media(), spliced.rendered(), findings);
       listener.message("verifying seams");
       OutputVerifier.SeamCounts seams = verifier.checkSeams(windows, Background.get(decodes), Background.get(reference), findings);
@@ -174,6 +198,7 @@ final class PatchRun {
       PatchResult.Verification verification = new PatchResult.Verification(out.media().frameCount(), kept, seams.decoded(),
           seams.matched());
 
+      Background.get(onDisk);
       cancelPoint();
       phases.time(PatchResult.Phase.PUBLISH, () -> publish(temp, outputSidecar(indexed)));
       listener.message("published " + job.output().getFileName());
@@ -262,7 +287,7 @@ final class PatchRun {
    * interrupts what still runs (stopping its ffmpeg) and waits for it, so nothing outlives the patch.
    */
   private static final class Background implements AutoCloseable {
-    private final ExecutorService executor = Executors.newFixedThreadPool(3, r -> {
+    private final ExecutorService executor = Executors.newFixedThreadPool(6, r -> {
       Thread thread = new Thread(r, "patchwork-patch-background");
       thread.setDaemon(true);
       return thread;
@@ -412,6 +437,16 @@ final class PatchRun {
       return Hashing.sha256(ch, 0, ch.size());
     } catch (IOException e) {
       throw new PatchworkException("cannot read " + job.master() + ": " + e, e);
+    }
+  }
+
+  private static void forceToDisk(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw new CancelledException("writing " + file + " to disk was interrupted");
+    } catch (IOException e) {
+      throw new PatchworkException("cannot write " + file + " to disk: " + e, e);
     }
   }
 

@@ -54,13 +54,16 @@ final class QuickTimeSplice {
   private QuickTimeSplice() {}
 
   /**
-   * Writes the spliced master to {@code output} (which must not exist), or returns null if this splice does not
-   * apply (the reason is logged).
+   * Writes the spliced master to {@code output} (which must not exist; the caller forces it to disk), or returns null
+   * if this splice does not apply (the reason is logged).
+   *
+   * @param writing run just before the output is written, from its first byte to its last, never going back
    */
   static Splicer.Output trySplice(MasterTimeline timeline, SpliceContainer container, PatchPlan plan,
-      Map<Segment, RenderedSegment> rendered, Path output, PatchListener listener) {
+      Map<Segment, RenderedSegment> rendered, Path output, PatchListener listener, Runnable writing) {
     try {
       Rewrite rewrite = plan(timeline, container, plan, rendered);
+      writing.run();
       listener.segmentStarted(null);
       rewrite.write(output, listener, timeline.frameCount());
       listener.segmentFinished(null);
@@ -374,7 +377,6 @@ final class QuickTimeSplice {
           }
           copy(in, cursor, t.offset() + t.size() - cursor, out, progress);
         }
-        out.force(true); // the splice is done when the output is on disk
       } finally {
         for (FileChannel c : src) {
           if (c != null) c.close();

@@ -9,10 +9,8 @@ import dev.patchwork.plan.Segment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,8 +78,18 @@ final class Splicer {
   }
 
   Output splice(PatchPlan plan, Map<Segment, RenderedSegment> renderedSegments, Path output, PatchListener listener) {
+    return splice(plan, renderedSegments, output, listener, () -> { });
+  }
+
+  /**
+   * Writes the patched master to {@code output}; the caller forces it to disk (it can be verified meanwhile).
+   *
+   * @param sequential run when the output is about to be written from its first byte to its last without going back
+   *                   (a reader may follow it); not run when it is not written that way
+   */
+  Output splice(PatchPlan plan, Map<Segment, RenderedSegment> renderedSegments, Path output, PatchListener listener, Runnable sequential) {
     if (!Boolean.getBoolean(REMUX_PROPERTY)) {
-      Output rewritten = QuickTimeSplice.trySplice(timeline, container, plan, renderedSegments, output, listener);
+      Output rewritten = QuickTimeSplice.trySplice(timeline, container, plan, renderedSegments, output, listener, sequential);
       if (rewritten != null) return rewritten;
     }
     MediaProbe master = timeline.probe();
@@ -161,11 +169,6 @@ final class Splicer {
         })
         .run();
     if (!Files.isRegularFile(output)) throw new PatchworkException("ffmpeg wrote no output " + output);
-    try (FileChannel ch = FileChannel.open(output, StandardOpenOption.WRITE)) {
-      ch.force(true); // the splice is done when the output is on disk
-    } catch (IOException e) {
-      throw new PatchworkException("cannot write " + output + " to disk: " + e, e);
-    }
     listener.segmentFinished(null);
     return new Output(output, bridged, script, Map.copyOf(rendered));
   }

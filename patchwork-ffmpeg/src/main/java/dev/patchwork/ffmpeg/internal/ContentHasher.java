@@ -126,6 +126,15 @@ public final class ContentHasher {
    */
   public static Result hash(Path file, long[] bounds, Ranges ranges, Progress progress, Cancellation cancellation)
       throws IOException {
+    return hash(file, bounds, ranges, progress, cancellation, true);
+  }
+
+  /**
+   * Hashes {@code file}, with the whole file's digest only if {@code wholeFile} ({@link Result#fileSha256()} is null
+   * otherwise: the caller has it from elsewhere).
+   */
+  public static Result hash(Path file, long[] bounds, Ranges ranges, Progress progress, Cancellation cancellation, boolean wholeFile)
+      throws IOException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(ranges, "ranges");
     Objects.requireNonNull(progress, "progress");
@@ -138,7 +147,10 @@ public final class ContentHasher {
     WholeFile whole = new WholeFile();
     Spans spans = new Spans(bounds);
     RangeDigests rangeDigests = ranges == Ranges.NONE ? null : new RangeDigests(bounds, ranges);
-    List<Consumer> consumers = rangeDigests == null ? List.of(whole, spans) : List.of(whole, spans, rangeDigests);
+    List<Consumer> consumers = new ArrayList<>();
+    if (wholeFile) consumers.add(whole);
+    consumers.add(spans);
+    if (rangeDigests != null) consumers.add(rangeDigests);
     String name = String.valueOf(file.getFileName());
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Workers workers = new Workers(name, consumers)) {
       long expected = Math.max(bounds[bounds.length - 1], channel.size());
