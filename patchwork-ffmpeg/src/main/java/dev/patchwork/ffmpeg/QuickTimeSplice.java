@@ -110,6 +110,9 @@ final class QuickTimeSplice {
       if (moovBox.size() > 256L << 20) throw new Declined("moov larger than 256 MiB");
       Box moov = Box.parse("moov", read(in, moovBox.offset() + moovBox.header(), moovBox.size() - moovBox.header()));
       List<Box> traks = moov.all("trak");
+      for (Box trak : traks) {
+        if (!selfContained(trak.path("mdia", "minf"))) throw new Declined("a track's samples are in another file (dref)");
+      }
       int videoStream = master.video().index();
       if (videoStream >= traks.size()) throw new Declined("the video stream has no track of its own");
       Box videoTrak = traks.get(videoStream);
@@ -263,6 +266,36 @@ final class QuickTimeSplice {
       if (moovBytes.length != newMoovSize) throw new IllegalStateException("moov size changed while its offsets were written");
       return new Rewrite(path, tops, moovBox, moovBytes, runs, mdatGrowth, sources, in.size());
     }
+  }
+
+  /**
+   * True if every data reference of a track's media is this file (flag 1): the chunk offsets of a track whose samples
+   * live in another file must not move.
+   */
+  private static boolean selfContained(Box minf) throws Declined {
+    Box dinf = minf == null ? null : minf.child("dinf");
+    if (dinf == null) return true;
+    ByteBuffer b = ByteBuffer.wrap(dinf.payload);
+    int pos = 0;
+    while (pos + 8 <= dinf.payload.length) {
+      long size = b.getInt(pos) & 0xFFFFFFFFL;
+      String type = new String(dinf.payload, pos + 4, 4, StandardCharsets.ISO_8859_1);
+      if (size < 8 || pos + size > dinf.payload.length) throw new Declined("a malformed dinf box");
+      if (type.equals("dref")) {
+        if (size < 16) throw new Declined("a short dref box");
+        int entries = b.getInt(pos + 12);
+        int e = pos + 16;
+        for (int i = 0; i < entries; i++) {
+          if (e + 12 > pos + size) throw new Declined("a short dref box");
+          long entrySize = b.getInt(e) & 0xFFFFFFFFL;
+          if ((b.getInt(e + 8) & 1) == 0) return false;
+          if (entrySize < 12) throw new Declined("a malformed dref entry");
+          e += (int) entrySize;
+        }
+      }
+      pos += (int) size;
+    }
+    return true;
   }
 
   private static String handler(Box hdlr) {
