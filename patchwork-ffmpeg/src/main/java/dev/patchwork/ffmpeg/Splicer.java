@@ -19,7 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Writes the patched master in one ffmpeg pass.
+ * Writes the patched master: a MOV/MP4 master whose change is picture-only and whose seams need no bridge by
+ * rewriting its boxes ({@link QuickTimeSplice}), every other in one ffmpeg pass, as follows.
  *
  * <p><b>Video</b>: an ffconcat script reads the master's KEEP pieces and the re-rendered segments in order, with
  * {@code -auto_convert 0} and stream copy, so kept packets reach the muxer byte for byte. Each master piece starts at
