@@ -81,7 +81,8 @@ final class PatchRun {
       Future<List<String>> masterAudio = background.submit(() -> {
         Master q = Background.get(probing);
         return phases.time(PatchResult.Phase.RENDER,
-            () -> q.audioSpans().stream().map(a -> SameAudio.master(tools, q.media(), q.probed().audio().get(0), a)).toList());
+            () -> java.util.stream.Stream.concat(q.audioSpans().stream(), q.keptAudio().stream())
+                .map(a -> SameAudio.master(tools, q.media(), q.probed().audio().get(0), a)).toList());
       });
 
       Map<Segment, Path> files = new LinkedHashMap<>();
@@ -127,7 +128,8 @@ final class PatchRun {
       List<OutputVerifier.Window> windows = m.windows();
       List<SameAudio.Span> audioSpans = m.audioSpans();
       long t = System.nanoTime();
-      keepMastersOwnAudio(master, rendered, audioSpans, Background.get(masterAudio));
+      List<String> masterAudioHashes = Background.get(masterAudio);
+      Map<Segment, String> renderedAudio = keepMastersOwnAudio(master, rendered, audioSpans, masterAudioHashes);
       phases.add(PatchResult.Phase.RENDER, t, System.nanoTime());
       if (master.audioStreams().size() > 1 && rendered.values().stream().anyMatch(RenderedSegment::hasAudio)) {
         String note = "only the master's first audio track takes the new audio; its other " + (master.audioStreams().size() - 1)
@@ -183,6 +185,11 @@ final class PatchRun {
       if (!verifier.checkStream(out, findings)) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);
       }
+      // the output's sound where it changed and a second either side, against what the splice was to put there (PCM)
+      List<SameAudio.Span> audioChecks = new ArrayList<>(audioSpans);
+      audioChecks.addAll(m.keptAudio());
+      Future<List<String>> outputAudio = background.submit(() -> audioChecks.stream()
+          .map(a -> a.count() == 0 ? "" : SameAudio.master(tools, out.media(), out.audio().get(0), a)).toList());
       // the output's content index (its hashes, and the kept GOPs' evidence) is read while its seams decode (3 workers)
       Future<ContentIndexer.Indexed> indexing = background.submit(
           () -> phases.time(PatchResult.Phase.INDEX, () -> ContentIndexer.index(out.media(), runStarts(), wholeFile)));
@@ -191,6 +198,7 @@ final class PatchRun {
       OutputVerifier.SeamCounts seams = verifier.checkSeams(windows, Background.get(decodes), Background.get(reference), findings);
       ContentIndexer.Indexed indexed = Background.get(indexing);
       long kept = verifier.checkKeptGops(indexed.index().regions(), spliced.bridgedFrames(), job.force(), findings);
+      checkAudio(audioChecks, audioSpans.size(), masterAudioHashes, renderedAudio, Background.get(outputAudio), findings);
       phases.add(PatchResult.Phase.VERIFY, t, System.nanoTime());
       if (!findings.isEmpty()) {
         throw new VerificationException("the patched output failed verification; nothing was published", findings);
@@ -209,7 +217,7 @@ final class PatchRun {
 
   /** What the patch learns from probing the master, with what is derived from it before anything is spliced. */
   private record Master(FfprobeProber.Probed probed, SpliceContainer container, MasterTimeline timeline, OutputVerifier verifier,
-      List<OutputVerifier.Window> windows, List<SameAudio.Span> audioSpans) {
+      List<OutputVerifier.Window> windows, List<SameAudio.Span> audioSpans, List<SameAudio.Span> keptAudio) {
     MediaProbe media() {
       return probed.media();
     }
@@ -231,7 +239,10 @@ final class PatchRun {
         ? SameAudio.spans(plan.renderSegments(), master, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)),
             AudioLength.Start.of(probed.audio().get(0), master))
         : List.of();
-    return new Master(probed, container, timeline, verifier, verifier.windows(), audioSpans);
+    List<SameAudio.Span> keptAudio = audioSpans.isEmpty() ? List.of()
+        : SameAudio.around(audioSpans, AudioLength.samples(probed.audio().get(0), master.audioStreams().get(0)),
+            master.audioStreams().get(0).sampleRate());
+    return new Master(probed, container, timeline, verifier, verifier.windows(), audioSpans, keptAudio);
   }
 
   /**
@@ -268,17 +279,41 @@ final class PatchRun {
    * the splice copies the master's audio instead of assembling it again; where every segment's audio is the master's,
    * the audio streams are copied bit for bit.
    */
-  private void keepMastersOwnAudio(MediaProbe master, Map<Segment, RenderedSegment> rendered, List<SameAudio.Span> spans, List<String> masterHashes) {
+  private Map<Segment, String> keepMastersOwnAudio(MediaProbe master, Map<Segment, RenderedSegment> rendered, List<SameAudio.Span> spans,
+      List<String> masterHashes) {
+    Map<Segment, String> renderedHashes = new HashMap<>();
     for (int i = 0; i < spans.size(); i++) {
       SameAudio.Span span = spans.get(i);
       RenderedSegment r = rendered.get(span.segment());
-      if (!r.hasAudio()) continue;
-      boolean same = span.count() == 0
-          || SameAudio.rendered(tools, master, r.rendered(), span).equals(masterHashes.get(i));
-      if (same) {
+      if (!r.hasAudio() || span.count() == 0) continue;
+      String hash = SameAudio.rendered(tools, master, r.rendered(), span);
+      renderedHashes.put(span.segment(), hash);
+      if (hash.equals(masterHashes.get(i))) {
         log.debug("the audio rendered for {} is the master's own; the master's audio is kept there", span.segment());
         rendered.put(span.segment(), r.withoutAudio());
       }
+    }
+    return renderedHashes;
+  }
+
+  /**
+   * Compares the output's PCM samples over each span of {@code checks} with what the splice was to put there: the first
+   * {@code taken} are the spans over the re-rendered frames (the rendered segment's samples where it brought sound of
+   * its own, else the master's), the rest the master's kept samples either side of them.
+   */
+  private static void checkAudio(List<SameAudio.Span> checks, int taken, List<String> masterHashes, Map<Segment, String> renderedHashes,
+      List<String> output, List<String> findings) {
+    for (int i = 0; i < checks.size(); i++) {
+      SameAudio.Span span = checks.get(i);
+      if (span.count() == 0) continue;
+      boolean inside = i < taken;
+      String expected = inside && renderedHashes.containsKey(span.segment()) ? renderedHashes.get(span.segment()) : masterHashes.get(i);
+      if (expected.equals(output.get(i))) continue;
+      Segment s = span.segment();
+      findings.add("the output's first audio track, samples " + span.from() + "-" + (span.from() + span.count() - 1)
+          + (inside ? " (the re-rendered frames " + s.start() + "-" + (s.endExclusive() - 1) + "), is not the "
+              + (renderedHashes.containsKey(s) ? "rendered segment's" : "master's") + " sound"
+              : " (next to the re-rendered frames " + s.start() + "-" + (s.endExclusive() - 1) + "), is not the master's sound"));
     }
   }
 

@@ -47,6 +47,26 @@ final class SameAudio {
     return new Span(s, first - lead, Math.max(0, to - first), skip);
   }
 
+  /**
+   * Up to a second of the master's samples either side of each span of {@code taken} (with samples), where no other
+   * span takes them: kept samples next to the changed ones, which a splice that mapped the sound wrongly would move.
+   */
+  static List<Span> around(List<Span> taken, long totalSamples, int sampleRate) {
+    List<Span> spans = taken.stream().filter(s -> s.count() > 0).toList();
+    List<Span> out = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i++) {
+      Span s = spans.get(i);
+      long previousEnd = i == 0 ? 0 : spans.get(i - 1).from() + spans.get(i - 1).count();
+      long nextFrom = i + 1 < spans.size() ? spans.get(i + 1).from() : totalSamples;
+      long before = Math.max(previousEnd, s.from() - sampleRate);
+      if (s.from() > before) out.add(new Span(s.segment(), before, s.from() - before, 0));
+      long after = s.from() + s.count();
+      long afterEnd = Math.min(nextFrom, after + sampleRate);
+      if (afterEnd > after) out.add(new Span(s.segment(), after, afterEnd - after, 0));
+    }
+    return out;
+  }
+
   /** True if the master's audio is PCM, the only kind compared. */
   static boolean comparable(MediaProbe master) {
     return !master.audioStreams().isEmpty() && AudioLength.pcmBytes(master.audioStreams().get(0).codecName()) > 0;
