@@ -146,7 +146,8 @@ final class PatchRun {
       GrowingFileHash follower = new GrowingFileHash(temp);
       List<Future<GrowingFileHash.Hashed>> following = new ArrayList<>(1);
       Splicer.Output spliced = phases.time(PatchResult.Phase.SPLICE,
-          () -> new Splicer(tools, timeline, container, ws, firstAudio, probed.videoExtradata()).splice(plan, rendered, temp, listener,
+          () -> new Splicer(tools, timeline, container, ws, firstAudio, probed.videoExtradata()).withAudioSpans(audioSpans)
+              .splice(plan, rendered, temp, listener,
               () -> following.add(background.submit(() -> phases.time(PatchResult.Phase.INDEX, () -> {
                 try {
                   return follower.call();

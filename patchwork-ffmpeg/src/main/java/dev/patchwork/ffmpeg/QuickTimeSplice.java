@@ -57,12 +57,15 @@ final class QuickTimeSplice {
    * Writes the spliced master to {@code output} (which must not exist; the caller forces it to disk), or returns null
    * if this splice does not apply (the reason is logged).
    *
-   * @param writing run just before the output is written, from its first byte to its last, never going back
+   * @param audioSpans the samples of the master's first audio track each RENDER segment's sound replaces (for PCM
+   *                   masters; empty otherwise, when no segment may bring sound)
+   * @param writing    run just before the output is written, from its first byte to its last, never going back
    */
-  static Splicer.Output trySplice(MasterTimeline timeline, SpliceContainer container, PatchPlan plan,
-      Map<Segment, RenderedSegment> rendered, Path output, PatchListener listener, Runnable writing) {
+  static Splicer.Output trySplice(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, PatchPlan plan,
+      Map<Segment, RenderedSegment> rendered, List<SameAudio.Span> audioSpans, Workspace workspace, Path output, PatchListener listener,
+      Runnable writing) {
     try {
-      Rewrite rewrite = plan(timeline, container, plan, rendered);
+      Rewrite rewrite = plan(tools, timeline, container, plan, rendered, audioSpans, workspace);
       writing.run();
       listener.segmentStarted(null);
       rewrite.write(output, listener, timeline.frameCount());
@@ -80,14 +83,19 @@ final class QuickTimeSplice {
 
   // --- planning -------------------------------------------------------------------------------------------------
 
-  private static Rewrite plan(MasterTimeline timeline, SpliceContainer container, PatchPlan plan, Map<Segment, RenderedSegment> rendered)
-      throws Declined, IOException {
+  private static Rewrite plan(FfmpegTools tools, MasterTimeline timeline, SpliceContainer container, PatchPlan plan,
+      Map<Segment, RenderedSegment> rendered, List<SameAudio.Span> audioSpans, Workspace workspace) throws Declined, IOException {
     MediaProbe master = timeline.probe();
     if (!container.isQuickTime()) throw new Declined("not a QuickTime file");
+    Map<Segment, SameAudio.Span> soundOf = new LinkedHashMap<>();
     for (Segment s : plan.renderSegments()) {
       RenderedSegment r = rendered.get(s);
       if (r == null) throw new Declined("no rendered file for " + s);
-      if (r.hasAudio()) throw new Declined("a segment brings new audio");
+      if (r.hasAudio()) {
+        SameAudio.Span span = audioSpans.stream().filter(a -> a.segment().equals(s)).findFirst()
+            .orElseThrow(() -> new Declined("a segment brings sound the master's audio track cannot take in place"));
+        if (span.count() > 0) soundOf.put(s, span);
+      }
       if (!timeline.intraOnly() && s.endExclusive() < timeline.frameCount()) {
         AccessPoint p = timeline.pointAt(s.endExclusive());
         if (p == null || p.lead() > 0 || p.kind() != AccessPoint.Kind.IDR && p.kind() != AccessPoint.Kind.CLOSED_GOP) {
@@ -214,7 +222,7 @@ final class QuickTimeSplice {
             }
             newLength += z;
             j++;
-            if (j < k && m.offsets[ps + j] == oldEnd) {
+            if (j < k && m.offsets[ps + j] == oldEnd && !m.chunkStart[ps + j]) { // a run never spans chunks
               oldEnd += m.sizes[ps + j];
             } else {
               break;
@@ -223,6 +231,7 @@ final class QuickTimeSplice {
           runs.add(new Run(oldStart, oldEnd - oldStart, newLength, pieces, ps + first));
         }
       }
+      if (!soundOf.isEmpty()) soundRuns(tools, master, traks, soundOf, rendered, workspace, sources, runs);
       runs.sort((x, y) -> Long.compare(x.oldStart(), y.oldStart()));
       for (int i = 1; i < runs.size(); i++) {
         if (runs.get(i).oldStart() < runs.get(i - 1).oldEnd()) throw new Declined("replaced samples overlap");
@@ -259,7 +268,7 @@ final class QuickTimeSplice {
         Box stbl = trak.path("mdia", "minf", "stbl");
         if (stbl == null) continue;
         for (Box b : stbl.children) {
-          if (b.type.equals("stco") || b.type.equals("co64")) b.payload = map.chunkOffsets(b.payload, b.type.equals("co64"), trak == videoTrak);
+          if (b.type.equals("stco") || b.type.equals("co64")) b.payload = map.chunkOffsets(b.payload, b.type.equals("co64"));
         }
       }
       byte[] moovBytes = moov.bytes();
@@ -296,6 +305,101 @@ final class QuickTimeSplice {
       pos += (int) size;
     }
     return true;
+  }
+
+  /**
+   * Runs that overwrite the master's first audio track's PCM samples in each span of {@code soundOf} with the rendered
+   * segment's, byte for byte in place (the same number of samples of the same size: nothing moves). The samples are
+   * the segment's decoded into the master's own PCM format; the track's edit list must not skip samples (every edit
+   * empty or starting at media time 0), so that the splice's sample numbers are the track's.
+   */
+  private static void soundRuns(FfmpegTools tools, MediaProbe master, List<Box> traks, Map<Segment, SameAudio.Span> soundOf,
+      Map<Segment, RenderedSegment> rendered, Workspace workspace, List<Path> sources, List<Run> runs) throws Declined, IOException {
+    AudioStream a = master.audioStreams().get(0);
+    int bytes = AudioLength.pcmBytes(a.codecName());
+    if (bytes == 0 || a.channels() <= 0) throw new Declined("the master's sound is not PCM");
+    long frameBytes = (long) bytes * a.channels();
+    if (a.index() >= traks.size()) throw new Declined("the audio stream has no track of its own");
+    Box trak = traks.get(a.index());
+    Box hdlr = trak.path("mdia", "hdlr");
+    if (hdlr == null || !"soun".equals(handler(hdlr))) throw new Declined("track " + a.index() + " is not the audio track");
+    Box elst = trak.path("edts", "elst");
+    if (elst != null) {
+      ByteBuffer e = ByteBuffer.wrap(elst.payload);
+      boolean v1 = elst.payload[0] == 1;
+      int entries = e.getInt(4);
+      int width = v1 ? 20 : 12;
+      if (8L + (long) entries * width > elst.payload.length) throw new Declined("a short elst");
+      for (int i = 0; i < entries; i++) {
+        long mediaTime = v1 ? e.getLong(8 + i * width + 8) : e.getInt(8 + i * width + 4);
+        if (mediaTime != -1 && mediaTime != 0) throw new Declined("the audio track's edit list starts inside its samples");
+      }
+    }
+    Box stbl = trak.path("mdia", "minf", "stbl");
+    if (stbl == null) throw new Declined("the audio track has no sample table");
+    Box stsz = stbl.child("stsz");
+    if (stsz == null || stsz.payload.length < 12) throw new Declined("the audio track has no stsz");
+    ByteBuffer z = ByteBuffer.wrap(stsz.payload);
+    if (z.getInt(4) != frameBytes) throw new Declined("the audio track's samples are not whole PCM frames of " + frameBytes + " bytes");
+    long samples = z.getInt(8) & 0xFFFFFFFFL;
+    // chunk by chunk: its first sample and where it is
+    Box co = stbl.child("stco") != null ? stbl.child("stco") : stbl.child("co64");
+    Box stsc = stbl.child("stsc");
+    if (co == null || stsc == null) throw new Declined("the audio track has no chunk tables");
+    boolean wide = co.type.equals("co64");
+    ByteBuffer o = ByteBuffer.wrap(co.payload);
+    int chunks = o.getInt(4);
+    long[] chunkOffset = new long[chunks];
+    long[] chunkFirst = new long[chunks + 1];
+    ByteBuffer sc = ByteBuffer.wrap(stsc.payload);
+    int scEntries = sc.getInt(4);
+    long sample = 0;
+    int c = 0;
+    for (int e = 0; e < scEntries; e++) {
+      long firstChunk = sc.getInt(8 + 12 * e) & 0xFFFFFFFFL;
+      long perChunk = sc.getInt(12 + 12 * e) & 0xFFFFFFFFL;
+      long nextFirst = e + 1 < scEntries ? sc.getInt(8 + 12 * (e + 1)) & 0xFFFFFFFFL : chunks + 1L;
+      if (firstChunk != c + 1) throw new Declined("the audio track's stsc skips chunks");
+      for (long chunk = firstChunk; chunk < nextFirst && chunk <= chunks; chunk++) {
+        chunkOffset[c] = wide ? o.getLong(8 + 8 * c) : o.getInt(8 + 4 * c) & 0xFFFFFFFFL;
+        chunkFirst[c] = sample;
+        sample += perChunk;
+        c++;
+      }
+    }
+    if (c != chunks || sample != samples) throw new Declined("the audio track's chunks hold " + sample + " of " + samples + " samples");
+    chunkFirst[chunks] = sample;
+    String raw = a.codecName().substring("pcm_".length());
+    for (Map.Entry<Segment, SameAudio.Span> entry : soundOf.entrySet()) {
+      SameAudio.Span span = entry.getValue();
+      long from = span.from();
+      long to = from + span.count();
+      if (from < 0 || to > samples) throw new Declined("the sound of " + entry.getKey() + " lies outside the audio track's samples");
+      Path pcm = workspace.file("sound-" + sources.size() + "." + raw);
+      String trim = span.skip() > 0 ? "atrim=start_sample=" + span.skip() + ":end_sample=" + (span.skip() + span.count())
+          : "atrim=end_sample=" + span.count();
+      dev.patchwork.ffmpeg.internal.ProcessRunner.command(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y", "-v", "error",
+          "-i", rendered.get(entry.getKey()).rendered().toString(), "-map", "0:a:0", "-af", trim, "-c:a", a.codecName(), "-f", raw,
+          pcm.toString())).environment(tools.environment()).quitOnCancel(false).run();
+      if (java.nio.file.Files.size(pcm) != span.count() * frameBytes) {
+        throw new Declined("the rendered sound of " + entry.getKey() + " decoded to " + java.nio.file.Files.size(pcm) + " bytes, not "
+            + span.count() * frameBytes);
+      }
+      int source = sources.size();
+      sources.add(pcm);
+      int first = Arrays.binarySearch(chunkFirst, from);
+      int chunk = first >= 0 ? first : -first - 2;
+      while (chunk >= 0 && chunk < chunks && chunkFirst[chunk] < to) {
+        long a0 = Math.max(from, chunkFirst[chunk]);
+        long a1 = Math.min(to, chunkFirst[chunk + 1]);
+        if (a1 > a0) {
+          long at = chunkOffset[chunk] + (a0 - chunkFirst[chunk]) * frameBytes;
+          long length = (a1 - a0) * frameBytes;
+          runs.add(new Run(at, length, length, List.of(new long[] {source, (a0 - from) * frameBytes, length}), -1));
+        }
+        chunk++;
+      }
+    }
   }
 
   private static String handler(Box hdlr) {
@@ -338,21 +442,23 @@ final class QuickTimeSplice {
       this.moovDelta = moovDelta;
     }
 
-    /** The output position of master byte {@code o}, which starts a chunk: kept, or the first of a run. */
-    long map(long o, boolean mayStartRun) throws Declined {
+    /**
+     * The output position of master byte {@code o}, which starts a chunk: kept, or the first byte of a run (runs never
+     * span chunks, so such a chunk's samples are the run's).
+     */
+    long map(long o) throws Declined {
       int i = Arrays.binarySearch(starts, o);
       int before;
       if (i >= 0) {
-        if (!mayStartRun) throw new Declined("a chunk of another track starts inside replaced video");
         before = i;
       } else {
         before = -i - 1; // runs starting before o
-        if (before > 0 && o < ends[before - 1]) throw new Declined("a chunk starts inside replaced video");
+        if (before > 0 && o < ends[before - 1]) throw new Declined("a chunk starts inside replaced samples");
       }
       return o + deltaBefore[before] + (moovOffset < o ? moovDelta : 0);
     }
 
-    byte[] chunkOffsets(byte[] payload, boolean wide, boolean video) throws Declined {
+    byte[] chunkOffsets(byte[] payload, boolean wide) throws Declined {
       ByteBuffer in = ByteBuffer.wrap(payload);
       ByteBuffer out = ByteBuffer.wrap(payload.clone());
       int count = in.getInt(4);
@@ -360,7 +466,7 @@ final class QuickTimeSplice {
       for (int c = 0; c < count; c++) {
         int at = 8 + c * (wide ? 8 : 4);
         long o = wide ? in.getLong(at) : in.getInt(at) & 0xFFFFFFFFL;
-        long n = map(o, video);
+        long n = map(o);
         if (wide) {
           out.putLong(at, n);
         } else {
@@ -616,7 +722,8 @@ final class QuickTimeSplice {
    * ({@code dts + ctts}), in the media time scale; {@code sync} null: every sample is one; {@code ctts}/{@code sdtp}
    * null: the table has none.
    */
-  private record Table(long timescale, long[] offsets, int[] sizes, long[] dts, long[] ctts, int cttsVersion, boolean[] sync, byte[] sdtp) {
+  private record Table(long timescale, long[] offsets, int[] sizes, long[] dts, long[] ctts, int cttsVersion, boolean[] sync, byte[] sdtp,
+      boolean[] chunkStart) {
 
     int count() {
       return sizes.length;
@@ -696,6 +803,7 @@ final class QuickTimeSplice {
       ByteBuffer sc = ByteBuffer.wrap(need(stbl, "stsc", what).payload);
       int scEntries = sc.getInt(4);
       long[] offsets = new long[n];
+      boolean[] chunkStart = new boolean[n];
       s = 0;
       for (int e = 0; e < scEntries; e++) {
         long firstChunk = sc.getInt(8 + 12 * e) & 0xFFFFFFFFL;
@@ -706,6 +814,7 @@ final class QuickTimeSplice {
           long pos = wide ? o.getLong(8 + 8 * (int) (chunk - 1)) : o.getInt(8 + 4 * (int) (chunk - 1)) & 0xFFFFFFFFL;
           for (long k = 0; k < perChunk; k++) {
             if (s >= n) throw new Declined("the " + what + "'s chunks hold more samples than stsz");
+            chunkStart[s] = k == 0;
             offsets[s] = pos;
             pos += sizes[s++];
           }
@@ -715,7 +824,7 @@ final class QuickTimeSplice {
       if (need(stbl, "stsd", what).payload.length < 8 || ByteBuffer.wrap(stbl.child("stsd").payload).getInt(4) != 1) {
         throw new Declined("the " + what + " has more than one sample description");
       }
-      return new Table(timescale, offsets, sizes, dts, ctts, cttsVersion, sync, sdtp);
+      return new Table(timescale, offsets, sizes, dts, ctts, cttsVersion, sync, sdtp, chunkStart);
     }
 
     private static Box need(Box stbl, String type, String what) throws Declined {

@@ -63,6 +63,7 @@ final class Splicer {
   private final Workspace workspace;
   private final AudioLength.Totals firstAudio;
   private byte[] videoExtradata;
+  private List<SameAudio.Span> audioSpans = List.of();
 
   /**
    * @param firstAudio     the master's first audio stream's packet totals, if known (else they are counted when needed)
@@ -83,6 +84,15 @@ final class Splicer {
   }
 
   /**
+   * The samples of the master's first (PCM) audio track each RENDER segment's sound replaces ({@link SameAudio#spans}),
+   * which lets a MOV/MP4 master's sound be written in place; without them a segment bringing sound is remuxed.
+   */
+  Splicer withAudioSpans(List<SameAudio.Span> spans) {
+    this.audioSpans = List.copyOf(spans);
+    return this;
+  }
+
+  /**
    * Writes the patched master to {@code output}; the caller forces it to disk (it can be verified meanwhile).
    *
    * @param sequential run when the output is about to be written from its first byte to its last without going back
@@ -90,7 +100,8 @@ final class Splicer {
    */
   Output splice(PatchPlan plan, Map<Segment, RenderedSegment> renderedSegments, Path output, PatchListener listener, Runnable sequential) {
     if (!Boolean.getBoolean(REMUX_PROPERTY)) {
-      Output rewritten = QuickTimeSplice.trySplice(timeline, container, plan, renderedSegments, output, listener, sequential);
+      Output rewritten = QuickTimeSplice.trySplice(tools, timeline, container, plan, renderedSegments, audioSpans, workspace, output, listener,
+          sequential);
       if (rewritten != null) return rewritten;
     }
     MediaProbe master = timeline.probe();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +53,43 @@ class QuickTimeSpliceTest {
     Path out = patch(master, source, "patched.mov", Change.of(60, 10));
     assertKeptAsInTheMaster(master, out, List.of(new int[] {50, 75}));
     assertThat(RealFfmpeg.timecode(out)).isEqualTo("01:00:00:00");
+  }
+
+  /**
+   * New sound with the new picture: the PCM samples over the re-rendered frames are overwritten in place, the rest of
+   * the file is still the master's (its timecode track's handler too, which a remux renames).
+   */
+  @Test
+  void movWithNewPcmSound() {
+    Path master = master("master for sound.mov", "-c:a", "pcm_s24le", "-timecode", "10:00:00:00");
+    Path newSound = RealFfmpeg.ffmpeg(dir.resolve("new picture and sound.mkv"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,hue=h=90",
+        "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:seed=9", "-frames:v", "150", "-shortest", "-c:v", "ffv1", "-c:a", "pcm_s24le");
+    Path out = patch(master, newSound, "patched sound.mov", Change.of(60, 10));
+
+    assertThat(topLevelBoxes(out)).isEqualTo(topLevelBoxes(master));
+    String tags = "stream=index,codec_type:stream_tags:format_tags";
+    assertThat(RealFfmpeg.ffprobe(out, "-show_entries", tags, "-of", "json")).isEqualTo(RealFfmpeg.ffprobe(master, "-show_entries", tags, "-of", "json"));
+    assertThat(RealFfmpeg.timecode(out)).isEqualTo("10:00:00:00");
+    // the sound of frames 50-74 (the GOPs re-rendered) is the new source's, all else the master's
+    int[] o = RealFfmpeg.audioSamples(out, 0);
+    int[] m = RealFfmpeg.audioSamples(master, 0);
+    int[] n = RealFfmpeg.audioSamples(newSound, 0);
+    int from = 50 * 1920;
+    int to = 75 * 1920;
+    assertThat(o).hasSameSizeAs(m);
+    assertThat(Arrays.copyOfRange(o, from, to)).isEqualTo(Arrays.copyOfRange(n, from, to)).isNotEqualTo(Arrays.copyOfRange(m, from, to));
+    assertThat(Arrays.copyOfRange(o, 0, from)).isEqualTo(Arrays.copyOfRange(m, 0, from));
+    assertThat(Arrays.copyOfRange(o, to, o.length)).isEqualTo(Arrays.copyOfRange(m, to, m.length));
+    // every audio packet is where the master has it, moved only by the video bytes before it
+    List<RealFfmpeg.ProbedPacket> ma = RealFfmpeg.packets(master, "a:0");
+    List<RealFfmpeg.ProbedPacket> oa = RealFfmpeg.packets(out, "a:0");
+    assertThat(oa).extracting(RealFfmpeg.ProbedPacket::size).containsExactlyElementsOf(ma.stream().map(RealFfmpeg.ProbedPacket::size).toList());
+    List<RealFfmpeg.Md5> mv = RealFfmpeg.decodedMd5s(master);
+    List<RealFfmpeg.Md5> ov = RealFfmpeg.decodedMd5s(out);
+    assertThat(ov).hasSameSizeAs(mv);
+    for (int f = 0; f < mv.size(); f++) {
+      if (f < 50 || f >= 75) assertThat(ov.get(f).md5()).as("frame %d", f).isEqualTo(mv.get(f).md5());
+    }
   }
 
   /** AAC sound (a sample group in its track), moov before mdat: every offset also moves by the moov's growth. */
