@@ -65,7 +65,12 @@ final class QuickTimeSplice {
       Map<Segment, RenderedSegment> rendered, List<SameAudio.Span> audioSpans, Workspace workspace, Path output, PatchListener listener,
       Runnable writing) {
     try {
-      Rewrite rewrite = plan(tools, timeline, container, plan, rendered, audioSpans, workspace);
+      Rewrite rewrite;
+      try {
+        rewrite = plan(tools, timeline, container, plan, rendered, audioSpans, workspace);
+      } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException | NegativeArraySizeException | ArithmeticException e) {
+        throw new Declined("a box that is not what its header says (" + e + ")");
+      }
       writing.run();
       listener.segmentStarted(null);
       rewrite.write(output, listener, timeline.frameCount());
