@@ -144,98 +144,10 @@ final class QuickTimeSplice {
       }
 
       List<Run> runs = new ArrayList<>();
-      long[] ctts = m.ctts == null ? new long[m.count()] : m.ctts.clone();
-      boolean[] sync = m.sync == null ? null : m.sync.clone();
-      byte[] sdtp = m.sdtp == null ? null : m.sdtp.clone();
-      int[] sizes = m.sizes.clone();
+      VideoTables video = new VideoTables(m.ctts == null ? new long[m.count()] : m.ctts.clone(), m.sync == null ? null : m.sync.clone(),
+          m.sdtp == null ? null : m.sdtp.clone(), m.sizes.clone());
       List<Path> sources = new ArrayList<>();
-      for (Segment s : plan.renderSegments()) {
-        RenderedSegment r = rendered.get(s);
-        int ps = s.start() == 0 ? 0 : timeline.endPacket(s.start());
-        int pe = s.endExclusive() == timeline.frameCount() ? index.packetCount() : timeline.startPacket(s.endExclusive());
-        int k = pe - ps;
-        if (k != s.frames()) throw new Declined(s + " is stored in " + k + " packets");
-        boolean[] shown = new boolean[k];
-        for (int i = ps; i < pe; i++) {
-          long f = index.frameOf(i) - s.start();
-          if (f < 0 || f >= k || shown[(int) f]) throw new Declined(s + " does not own its packets");
-          shown[(int) f] = true;
-        }
-        Table seg;
-        try (FileChannel sc = FileChannel.open(r.video(), StandardOpenOption.READ)) {
-          Table found = null;
-          for (Top t : topLevel(sc)) {
-            if (!t.type().equals("moov")) continue;
-            Box sm = Box.parse("moov", read(sc, t.offset() + t.header(), t.size() - t.header()));
-            if (sm.all("trak").size() != 1) throw new Declined("the rendered segment has more than one track");
-            found = Table.of(sm.all("trak").get(0), "rendered segment");
-          }
-          if (found == null) throw new Declined("the rendered segment has no moov box");
-          seg = found;
-        }
-        if (seg.count() != k) throw new Declined("the rendered segment has " + seg.count() + " samples, not " + k);
-        if (seg.timescale != m.timescale) throw new Declined("the rendered segment's time scale is " + seg.timescale + ", the master's " + m.timescale);
-        // the new frames go where the old ones were shown: same times, in the master's decode-time slots
-        long[] mCts = new long[k];
-        long[] nCts = new long[k];
-        for (int j = 0; j < k; j++) {
-          mCts[j] = m.dts[ps + j] + (m.ctts == null ? 0 : m.ctts[ps + j]);
-          nCts[j] = seg.dts[j] + (seg.ctts == null ? 0 : seg.ctts[j]);
-        }
-        long[] ms = mCts.clone();
-        long[] ns = nCts.clone();
-        Arrays.sort(ms);
-        Arrays.sort(ns);
-        for (int j = 0; j < k; j++) {
-          if (ns[j] - ns[0] != ms[j] - ms[0]) throw new Declined("the rendered frames of " + s + " are not shown at the master's times");
-        }
-        for (int j = 0; j < k; j++) {
-          long offset = nCts[j] - ns[0] + ms[0] - m.dts[ps + j];
-          if (m.ctts == null && offset != 0) throw new Declined("the rendered segment reorders frames, the master does not");
-          if (m.cttsVersion == 0 && offset < 0) throw new Declined("a negative composition offset in a version 0 ctts");
-          if (offset != (int) offset) throw new Declined("composition offset out of range");
-          ctts[ps + j] = offset;
-          sizes[ps + j] = seg.sizes[j];
-          if (sync != null) {
-            sync[ps + j] = seg.sync == null || seg.sync[j];
-          } else if (seg.sync != null && !seg.sync[j]) {
-            throw new Declined("the master is all sync samples, the rendered segment is not");
-          }
-          if (sdtp != null) {
-            if (seg.sdtp == null) throw new Declined("the master has sample dependency flags, the rendered segment none");
-            sdtp[ps + j] = seg.sdtp[j];
-          }
-        }
-        int source = sources.size();
-        sources.add(r.video());
-        // runs: replaced samples stored next to each other; each keeps its place in the file
-        int j = 0;
-        while (j < k) {
-          int first = j;
-          long oldStart = m.offsets[ps + j];
-          long oldEnd = oldStart + m.sizes[ps + j];
-          List<long[]> pieces = new ArrayList<>();
-          long newLength = 0;
-          do {
-            long o = seg.offsets[j];
-            long z = seg.sizes[j];
-            long[] last = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
-            if (last != null && last[1] + last[2] == o) {
-              last[2] += z;
-            } else {
-              pieces.add(new long[] {source, o, z});
-            }
-            newLength += z;
-            j++;
-            if (j < k && m.offsets[ps + j] == oldEnd && !m.chunkStart[ps + j]) { // a run never spans chunks
-              oldEnd += m.sizes[ps + j];
-            } else {
-              break;
-            }
-          } while (true);
-          runs.add(new Run(oldStart, oldEnd - oldStart, newLength, pieces, ps + first));
-        }
-      }
+      for (Segment s : plan.renderSegments()) videoRuns(timeline, s, rendered.get(s), m, video, sources, runs);
       if (!soundOf.isEmpty()) soundRuns(tools, master, traks, soundOf, rendered, workspace, sources, runs);
       runs.sort((x, y) -> Long.compare(x.oldStart(), y.oldStart()));
       for (int i = 1; i < runs.size(); i++) {
@@ -258,14 +170,14 @@ final class QuickTimeSplice {
 
       // the new moov: the video sample table rewritten, every track's chunk offsets moved
       Box vstbl = videoTrak.path("mdia", "minf", "stbl");
-      vstbl.replace("stsz", Table.stsz(sizes));
+      vstbl.replace("stsz", Table.stsz(video.sizes()));
       if (m.ctts != null) {
-        vstbl.replace("ctts", Table.ctts(ctts, m.cttsVersion));
+        vstbl.replace("ctts", Table.ctts(video.ctts(), m.cttsVersion));
         Box cslg = vstbl.child("cslg");
-        if (cslg != null) cslg.payload = Table.cslg(cslg.payload, ctts);
+        if (cslg != null) cslg.payload = Table.cslg(cslg.payload, video.ctts());
       }
-      if (sync != null) vstbl.replace("stss", Table.stss(sync));
-      if (sdtp != null) vstbl.replace("sdtp", Table.sdtp(vstbl.child("sdtp").payload, sdtp));
+      if (video.sync() != null) vstbl.replace("stss", Table.stss(video.sync()));
+      if (video.sdtp() != null) vstbl.replace("sdtp", Table.sdtp(vstbl.child("sdtp").payload, video.sdtp()));
       long oldMoovSize = moovBox.size();
       long newMoovSize = moov.size(); // offsets' values do not change sizes (stco stays 32-bit or is declined)
       OffsetMap map = new OffsetMap(runs, moovBox.offset(), newMoovSize - oldMoovSize);
@@ -310,6 +222,102 @@ final class QuickTimeSplice {
       pos += (int) size;
     }
     return true;
+  }
+
+  /** The master's video sample table as it is being rewritten: composition offsets, sync samples (null: all), flags, sizes. */
+  private record VideoTables(long[] ctts, boolean[] sync, byte[] sdtp, int[] sizes) {}
+
+  /**
+   * Puts RENDER segment {@code s}'s samples (from {@code r}'s re-wrapped video) in the place of the master's: their
+   * sizes, sync flags, dependency flags and composition offsets into {@code video}, their bytes as runs.
+   */
+  private static void videoRuns(MasterTimeline timeline, Segment s, RenderedSegment r, Table m, VideoTables video, List<Path> sources,
+      List<Run> runs) throws Declined, IOException {
+    PacketIndex index = timeline.probe().packets();
+    int ps = s.start() == 0 ? 0 : timeline.endPacket(s.start());
+    int pe = s.endExclusive() == timeline.frameCount() ? index.packetCount() : timeline.startPacket(s.endExclusive());
+    int k = pe - ps;
+    if (k != s.frames()) throw new Declined(s + " is stored in " + k + " packets");
+    boolean[] shown = new boolean[k];
+    for (int i = ps; i < pe; i++) {
+      long f = index.frameOf(i) - s.start();
+      if (f < 0 || f >= k || shown[(int) f]) throw new Declined(s + " does not own its packets");
+      shown[(int) f] = true;
+    }
+    Table seg;
+    try (FileChannel sc = FileChannel.open(r.video(), StandardOpenOption.READ)) {
+      Table found = null;
+      for (Top t : topLevel(sc)) {
+        if (!t.type().equals("moov")) continue;
+        Box sm = Box.parse("moov", read(sc, t.offset() + t.header(), t.size() - t.header()));
+        if (sm.all("trak").size() != 1) throw new Declined("the rendered segment has more than one track");
+        found = Table.of(sm.all("trak").get(0), "rendered segment");
+      }
+      if (found == null) throw new Declined("the rendered segment has no moov box");
+      seg = found;
+    }
+    if (seg.count() != k) throw new Declined("the rendered segment has " + seg.count() + " samples, not " + k);
+    if (seg.timescale != m.timescale) throw new Declined("the rendered segment's time scale is " + seg.timescale + ", the master's " + m.timescale);
+    // the new frames go where the old ones were shown: same times, in the master's decode-time slots
+    long[] mCts = new long[k];
+    long[] nCts = new long[k];
+    for (int j = 0; j < k; j++) {
+      mCts[j] = m.dts[ps + j] + (m.ctts == null ? 0 : m.ctts[ps + j]);
+      nCts[j] = seg.dts[j] + (seg.ctts == null ? 0 : seg.ctts[j]);
+    }
+    long[] ms = mCts.clone();
+    long[] ns = nCts.clone();
+    Arrays.sort(ms);
+    Arrays.sort(ns);
+    for (int j = 0; j < k; j++) {
+      if (ns[j] - ns[0] != ms[j] - ms[0]) throw new Declined("the rendered frames of " + s + " are not shown at the master's times");
+    }
+    for (int j = 0; j < k; j++) {
+      long offset = nCts[j] - ns[0] + ms[0] - m.dts[ps + j];
+      if (m.ctts == null && offset != 0) throw new Declined("the rendered segment reorders frames, the master does not");
+      if (m.cttsVersion == 0 && offset < 0) throw new Declined("a negative composition offset in a version 0 ctts");
+      if (offset != (int) offset) throw new Declined("composition offset out of range");
+      video.ctts()[ps + j] = offset;
+      video.sizes()[ps + j] = seg.sizes[j];
+      if (video.sync() != null) {
+        video.sync()[ps + j] = seg.sync == null || seg.sync[j];
+      } else if (seg.sync != null && !seg.sync[j]) {
+        throw new Declined("the master is all sync samples, the rendered segment is not");
+      }
+      if (video.sdtp() != null) {
+        if (seg.sdtp == null) throw new Declined("the master has sample dependency flags, the rendered segment none");
+        video.sdtp()[ps + j] = seg.sdtp[j];
+      }
+    }
+    int source = sources.size();
+    sources.add(r.video());
+    // runs: replaced samples stored next to each other; each keeps its place in the file
+    int j = 0;
+    while (j < k) {
+      int first = j;
+      long oldStart = m.offsets[ps + j];
+      long oldEnd = oldStart + m.sizes[ps + j];
+      List<long[]> pieces = new ArrayList<>();
+      long newLength = 0;
+      do {
+        long o = seg.offsets[j];
+        long z = seg.sizes[j];
+        long[] last = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
+        if (last != null && last[1] + last[2] == o) {
+          last[2] += z;
+        } else {
+          pieces.add(new long[] {source, o, z});
+        }
+        newLength += z;
+        j++;
+        if (j < k && m.offsets[ps + j] == oldEnd && !m.chunkStart[ps + j]) { // a run never spans chunks
+          oldEnd += m.sizes[ps + j];
+        } else {
+          break;
+        }
+      } while (true);
+      runs.add(new Run(oldStart, oldEnd - oldStart, newLength, pieces, ps + first));
+    }
   }
 
   /**
