@@ -129,7 +129,7 @@ final class QuickTimeSplice {
       int videoStream = master.video().index();
       if (videoStream >= traks.size()) throw new Declined("the video stream has no track of its own");
       Box videoTrak = traks.get(videoStream);
-      Table m = Table.of(videoTrak, "video track");
+      Table m = Table.of(videoTrak, "video track", false);
       for (Box b : videoTrak.path("mdia", "minf", "stbl").children) {
         if (!VIDEO_TABLES.contains(b.type)) throw new Declined("the video sample table has a '" + b.type + "' box");
       }
@@ -168,7 +168,7 @@ final class QuickTimeSplice {
             if (!t.type().equals("moov")) continue;
             Box sm = Box.parse("moov", read(sc, t.offset() + t.header(), t.size() - t.header()));
             if (sm.all("trak").size() != 1) throw new Declined("the rendered segment has more than one track");
-            found = Table.of(sm.all("trak").get(0), "rendered segment");
+            found = Table.of(sm.all("trak").get(0), "rendered segment", true);
           }
           if (found == null) throw new Declined("the rendered segment has no moov box");
           seg = found;
@@ -734,7 +734,11 @@ final class QuickTimeSplice {
       return sizes.length;
     }
 
-    static Table of(Box trak, String what) throws Declined {
+    /**
+     * @param oneSize whether samples of one size ({@code stsz} with a sample size, no table) are read: a rendered
+     *                segment's are (one frame, or intra frames of equal size, are often stored so), the master's not
+     */
+    static Table of(Box trak, String what, boolean oneSize) throws Declined {
       Box mdhd = trak.path("mdia", "mdhd");
       Box stbl = trak.path("mdia", "minf", "stbl");
       if (mdhd == null || stbl == null) throw new Declined("the " + what + " has no sample table");
@@ -748,7 +752,7 @@ final class QuickTimeSplice {
       if (n < 0 || (fixed == 0 && 12L + 4L * n > stsz.payload.length)) throw new Declined("a short stsz in the " + what);
       int[] sizes = new int[n];
       for (int i = 0; i < n; i++) sizes[i] = fixed != 0 ? fixed : z.getInt(12 + 4 * i);
-      if (fixed != 0) throw new Declined("the " + what + " has samples of one size");
+      if (fixed != 0 && !oneSize) throw new Declined("the " + what + " has samples of one size");
 
       long[] dts = new long[n];
       ByteBuffer t = ByteBuffer.wrap(need(stbl, "stts", what).payload);

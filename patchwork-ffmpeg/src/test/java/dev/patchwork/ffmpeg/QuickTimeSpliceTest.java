@@ -110,6 +110,25 @@ class QuickTimeSpliceTest {
     assertKeptAsInTheMaster(master, out, List.of(new int[] {40, 43}));
   }
 
+  /**
+   * One-frame changes of an intra-only master: each rendered segment holds one sample, which ffmpeg stores as samples
+   * of one size (an stsz without a table). The box rewrite still applies; a remux would rename the timecode track's
+   * handler.
+   */
+  @Test
+  void proresOneFrameSegments() {
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("master prores one frame.mov"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f",
+        "lavfi", "-i", "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "prores_ks", "-profile:v", "0", "-c:a",
+        "pcm_s16le", "-timecode", "01:00:00:00");
+    new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
+    // blurred: frames of another size than the master's (a hue shift encodes to the same sizes)
+    Path blurred = RealFfmpeg.ffmpeg(dir.resolve("new source blurred.mkv"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,boxblur=4",
+        "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "ffv1", "-c:a", "pcm_s16le");
+    Path out = patch(master, blurred, "patched prores one frame.mov", Change.of(0, 1), Change.of(90, 1));
+    assertKeptAsInTheMaster(master, out, List.of(new int[] {0, 1}, new int[] {90, 91}));
+    assertThat(RealFfmpeg.timecode(out)).isEqualTo("01:00:00:00");
+  }
+
   private Path master(String name, String... audio) {
     List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
         "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "libx264", "-preset", "veryfast", "-g", "25",
