@@ -148,6 +148,10 @@ final class QuickTimeSplice {
           m.sdtp == null ? null : m.sdtp.clone(), m.sizes.clone());
       List<Path> sources = new ArrayList<>();
       for (Segment s : plan.renderSegments()) videoRuns(timeline, s, rendered.get(s), m, video, sources, runs);
+      if (m.ctts != null && Arrays.stream(video.ctts()).min().orElse(0) < Arrays.stream(m.ctts).min().orElse(0)) {
+        // shown earlier against their decoding than any master frame: the track's composition shift would not cover them
+        throw new Declined("the re-rendered frames reorder more deeply than the master's");
+      }
       if (!soundOf.isEmpty()) soundRuns(tools, master, traks, soundOf, rendered, workspace, sources, runs);
       runs.sort((x, y) -> Long.compare(x.oldStart(), y.oldStart()));
       for (int i = 1; i < runs.size(); i++) {
@@ -285,8 +289,8 @@ final class QuickTimeSplice {
         throw new Declined("the master is all sync samples, the rendered segment is not");
       }
       if (video.sdtp() != null) {
-        if (seg.sdtp == null) throw new Declined("the master has sample dependency flags, the rendered segment none");
-        video.sdtp()[ps + j] = seg.sdtp[j];
+        // a segment re-wrapped from the renderer's Matroska has lost the encoder's disposable flags (x265): 0 says unknown
+        video.sdtp()[ps + j] = seg.sdtp == null ? 0 : seg.sdtp[j];
       }
     }
     int source = sources.size();
@@ -756,7 +760,7 @@ final class QuickTimeSplice {
       if (n < 0 || (fixed == 0 && 12L + 4L * n > stsz.payload.length)) throw new Declined("a short stsz in the " + what);
       int[] sizes = new int[n];
       for (int i = 0; i < n; i++) sizes[i] = fixed != 0 ? fixed : z.getInt(12 + 4 * i);
-      if (fixed != 0) throw new Declined("the " + what + " has samples of one size");
+      // samples of one size (DNxHR, a one-frame segment) are read as a table: the master's stsz is written as one
 
       long[] dts = new long[n];
       ByteBuffer t = ByteBuffer.wrap(need(stbl, "stts", what).payload);

@@ -238,6 +238,9 @@ final class Splicer {
     }
     argv.addAll(RenderedSegment.containerVideoArgs(master, container));
     if (container.isQuickTime() && moovFirst(master.path())) argv.addAll(List.of("-movflags", "+faststart"));
+    // the MP4 muxer writes its own major brand (isom) unless told the master's (mp42, iso4…)
+    String brand = master.formatTags().getOrDefault("major_brand", "");
+    if (container == SpliceContainer.MP4 && brand.matches("[\\x20-\\x7e]{4}") && !brand.isBlank()) argv.addAll(List.of("-brand", brand));
     argv.addAll(List.of("-f", container.muxer(), output.toString()));
     return argv;
   }

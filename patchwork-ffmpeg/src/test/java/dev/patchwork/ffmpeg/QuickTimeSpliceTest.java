@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -100,6 +98,42 @@ class QuickTimeSpliceTest {
     assertKeptAsInTheMaster(master, out, List.of(new int[] {0, 25}, new int[] {125, 150}));
   }
 
+  /** x265 with closed GOPs: ffmpeg writes sample dependency flags (sdtp) for it, which the re-wrapped segment lacks. */
+  @Test
+  void hevcMovWithClosedGops() {
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("master hevc.mov"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+        "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-x265-params", "keyint=25:min-keyint=25:scenecut=0:no-open-gop=1:log-level=error", "-tag:v", "hvc1", "-c:a", "pcm_s16le",
+        "-timecode", "01:00:00:00");
+    new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
+    Path out = patch(master, source, "patched hevc.mov", Change.of(60, 10));
+    assertKeptAsInTheMaster(master, out, List.of(new int[] {50, 75}));
+  }
+
+  /** DNxHR: every frame of one size (a sample table without a table), patched frame-exact. */
+  @Test
+  void dnxhrMovFrameExact() {
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("master dnxhr.mov"), "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i",
+        "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "50", "-shortest", "-c:v", "dnxhd", "-profile:v", "dnxhr_sq", "-pix_fmt", "yuv422p",
+        "-c:a", "pcm_s16le", "-timecode", "01:00:00:00");
+    new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
+    Path wide = RealFfmpeg.ffmpeg(dir.resolve("new source 640.mkv"), "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25,hue=h=90", "-f", "lavfi",
+        "-i", "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "50", "-shortest", "-c:v", "ffv1", "-c:a", "pcm_s16le");
+    Path out = patch(master, wide, "patched dnxhr.mov", Change.of(20, 2));
+    assertKeptAsInTheMaster(master, out, List.of(new int[] {20, 22}));
+  }
+
+  /** New AAC sound is spliced by ffmpeg's remux, which must keep the MP4's major brand (it wrote its own, isom). */
+  @Test
+  void remuxedMp4KeepsItsBrand() {
+    Path master = master("master mp42.mp4", "-c:a", "aac", "-b:a", "128k", "-brand", "mp42");
+    Path out = patch(master, source, "patched mp42.mp4", Change.of(60, 10));
+    String brand = "format_tags=major_brand";
+    assertThat(RealFfmpeg.ffprobe(out, "-show_entries", brand, "-of", "csv=p=0").strip()).isEqualTo("mp42")
+        .isEqualTo(RealFfmpeg.ffprobe(master, "-show_entries", brand, "-of", "csv=p=0").strip());
+    assertThat(RealFfmpeg.decodeErrors(out)).isEmpty();
+  }
+
   /** ProRes: every frame a sync sample, no composition offsets; the change is frame-exact. */
   @Test
   void proresMovFrameExact() {
@@ -108,6 +142,25 @@ class QuickTimeSpliceTest {
     new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
     Path out = patch(master, source, "patched prores.mov", Change.of(40, 3));
     assertKeptAsInTheMaster(master, out, List.of(new int[] {40, 43}));
+  }
+
+  /**
+   * One-frame changes of an intra-only master: each rendered segment holds one sample, which ffmpeg stores as samples
+   * of one size (an stsz without a table). The box rewrite still applies; a remux would rename the timecode track's
+   * handler.
+   */
+  @Test
+  void proresOneFrameSegments() {
+    Path master = RealFfmpeg.ffmpeg(dir.resolve("master prores one frame.mov"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f",
+        "lavfi", "-i", "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "prores_ks", "-profile:v", "0", "-c:a",
+        "pcm_s16le", "-timecode", "01:00:00:00");
+    new FfmpegAdopter(RealFfmpeg.tools()).adopt(master, SidecarPaths.defaultFor(master), true, PatchListener.NONE);
+    // blurred: frames of another size than the master's (a hue shift encodes to the same sizes)
+    Path blurred = RealFfmpeg.ffmpeg(dir.resolve("new source blurred.mkv"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,boxblur=4",
+        "-f", "lavfi", "-i", "anoisesrc=r=48000:a=0.3:seed=2", "-frames:v", "150", "-shortest", "-c:v", "ffv1", "-c:a", "pcm_s16le");
+    Path out = patch(master, blurred, "patched prores one frame.mov", Change.of(0, 1), Change.of(90, 1));
+    assertKeptAsInTheMaster(master, out, List.of(new int[] {0, 1}, new int[] {90, 91}));
+    assertThat(RealFfmpeg.timecode(out)).isEqualTo("01:00:00:00");
   }
 
   private Path master(String name, String... audio) {
@@ -148,10 +201,8 @@ class QuickTimeSpliceTest {
       if (!before.contains(p)) replaced.add(p.pos());
     }
     assertThat(replaced).isNotEmpty();
-    Set<Long> shifts = new HashSet<>();
     for (int i = 0; i < before.size(); i++) {
       long shift = after.get(i).pos() - before.get(i).pos();
-      shifts.add(shift);
       if (i == 0) continue;
       long from = before.get(i - 1).pos();
       long to = before.get(i).pos();
@@ -159,7 +210,6 @@ class QuickTimeSpliceTest {
         assertThat(shift).as("packet %d moved as the one before it", i).isEqualTo(after.get(i - 1).pos() - before.get(i - 1).pos());
       }
     }
-    assertThat(shifts).as("kept packets moved").hasSizeGreaterThan(1);
 
     // the pictures: the master's outside the ranges, new inside, all of them decodable
     List<RealFfmpeg.Md5> m = RealFfmpeg.decodedMd5s(master);
