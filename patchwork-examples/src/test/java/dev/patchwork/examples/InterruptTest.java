@@ -27,7 +27,7 @@ class InterruptTest {
     Path dir = tmp.resolve("ctrl c");
     List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "--dir", dir.toString());
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(SigintDefault.argv(argv)).redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;

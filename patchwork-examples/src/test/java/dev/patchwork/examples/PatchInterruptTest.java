@@ -39,7 +39,7 @@ class PatchInterruptTest {
     List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "patch", master.toString(), "--source", source.toString(), "--change", "10+170", "-o", dir.resolve("out.mp4").toString());
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(SigintDefault.argv(argv)).redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     boolean sent = false;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
