@@ -298,7 +298,6 @@ final class QuickTimeSplice {
     // runs: replaced samples stored next to each other; each keeps its place in the file
     int j = 0;
     while (j < k) {
-      int first = j;
       long oldStart = m.offsets[ps + j];
       long oldEnd = oldStart + m.sizes[ps + j];
       List<long[]> pieces = new ArrayList<>();
@@ -320,7 +319,7 @@ final class QuickTimeSplice {
           break;
         }
       } while (true);
-      runs.add(new Run(oldStart, oldEnd - oldStart, newLength, pieces, ps + first));
+      runs.add(new Run(oldStart, oldEnd - oldStart, newLength, pieces));
     }
   }
 
@@ -412,7 +411,7 @@ final class QuickTimeSplice {
         if (a1 > a0) {
           long at = chunkOffset[chunk] + (a0 - chunkFirst[chunk]) * frameBytes;
           long length = (a1 - a0) * frameBytes;
-          runs.add(new Run(at, length, length, List.of(new long[] {source, (a0 - from) * frameBytes, length}), -1));
+          runs.add(new Run(at, length, length, List.of(new long[] {source, (a0 - from) * frameBytes, length})));
         }
         chunk++;
       }
@@ -427,7 +426,7 @@ final class QuickTimeSplice {
    * Replaced samples stored next to each other: {@code [oldStart, oldStart + oldLength)} of the master becomes
    * {@code pieces} ({source, offset, length}) of the rendered files.
    */
-  private record Run(long oldStart, long oldLength, long newLength, List<long[]> pieces, int firstSample) {
+  private record Run(long oldStart, long oldLength, long newLength, List<long[]> pieces) {
     long oldEnd() {
       return oldStart + oldLength;
     }
