@@ -19,20 +19,25 @@ import java.util.Objects;
  *   <li><b>Render</b>: one segment after the other into a temporary directory beside the output. Each is checked
  *       against the master (frame count, codec, picture size, pixel format, rate, a closed start, identical H.264/HEVC
  *       parameter sets, PCM audio at the master's rate and channels) and its video re-wrapped in the master's
- *       container and time base. Meanwhile the master's side of the later checks runs: its decode of every seam, and
- *       the SHA-256 of its PCM samples over each segment. Rendered audio that is the master's own (a picture-only
- *       change) is left out, so that the master's audio is copied rather than assembled again.
- *   <li><b>Splice</b>: one ffmpeg run over an ffconcat script (see {@code Splicer}); open-GOP seams get a bridge
- *       (leading pictures dropped; HEVC CRA retyped to BLA; MPEG-2 GOP header and temporal references fixed).
- *   <li><b>Verify</b>: frame count, frame rate, start timecode, audio lengths; the re-rendered segments' packets
- *       against the rendered files; every re-rendered segment and a GOP either side decoded without errors and their
- *       kept frames compared with the master's decode; every kept GOP's packets hashed against the sidecar. The
- *       output is probed once; its seams decode while it is probed and hashed. A failure throws
- *       {@link dev.patchwork.VerificationException}.
- *   <li><b>Publish</b>: the output's content index comes from the same pass that hashed its kept GOPs (the whole
- *       file, each region and each region's video payloads, three SHA-256 digests on threads of their own); the output
- *       is forced to disk and renamed into place; then its sidecar (the master's, with the new content index and a
- *       history entry) is written atomically. If the sidecar cannot be written the output is removed again.
+ *       container and time base. Meanwhile the SHA-256 of the master's PCM samples over each segment (and a second
+ *       either side) is taken. Rendered audio that is the master's own (a picture-only change) is left out, so that
+ *       the master's audio is copied rather than assembled again.
+ *   <li><b>Splice</b>: a MOV/MP4 master whose seams are closed GOPs and whose new sound (if any) is PCM keeps its own
+ *       file, the re-rendered samples put in place and its sample tables rewritten ({@code QuickTimeSplice});
+ *       otherwise one ffmpeg run over an ffconcat script (see {@code Splicer}), where open-GOP seams get a bridge
+ *       (leading pictures dropped; HEVC CRA retyped to BLA; MPEG-2 GOP header and temporal references fixed). The
+ *       master's decode of every seam runs meanwhile.
+ *   <li><b>Verify</b>: frame count, frame rate, start timecode, audio lengths and starts; the re-rendered segments'
+ *       packets against the rendered files; every re-rendered segment and a GOP either side decoded without errors and
+ *       their kept frames compared with the master's decode; for PCM sound, the samples over each segment and a second
+ *       either side against the rendered and the master's; every kept GOP's packets hashed against the sidecar. The
+ *       output is probed once; its seams decode while it is probed and hashed, and while it is forced to disk. A
+ *       failure throws {@link dev.patchwork.VerificationException}.
+ *   <li><b>Publish</b>: the output's content index comes from the same pass that hashed its kept GOPs (each region
+ *       and each region's video payloads, SHA-256 digests on threads of their own; the whole file's hash is read as an
+ *       output written front to back is written); once the output is on disk it is renamed into place; then its
+ *       sidecar (the master's, with the new content index and a history entry) is written atomically. If the sidecar
+ *       cannot be written the output is removed again.
  * </ol>
  * Temporary files are removed on every exit path and nothing started in the background outlives the patch. An
  * interrupt stops ffmpeg and ends in a {@link dev.patchwork.CancelledException}. {@link PatchResult#phases()} gives
