@@ -75,7 +75,7 @@ final class QuickTimeSplice {
       listener.segmentStarted(null);
       rewrite.write(output, listener, timeline.frameCount());
       listener.segmentFinished(null);
-      return new Splicer.Output(output, Set.of(), new ConcatScript(), Map.copyOf(rendered));
+      return new Splicer.Output(output, Set.of(), Map.copyOf(rendered));
     } catch (Declined d) {
       log.debug("splicing {} with ffmpeg: {}", timeline.probe().path(), d.getMessage());
       return null;

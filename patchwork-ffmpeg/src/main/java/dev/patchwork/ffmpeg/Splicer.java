@@ -45,11 +45,10 @@ final class Splicer {
    *
    * @param file          the output file
    * @param bridgedFrames random-access points of the master whose first GOP was bridged (modified)
-   * @param script        the concat script that was used
    * @param rendered      the re-rendered segments as spliced (one before an H.264 open GOP is put into the master's
    *                      picture slots together with that GOP, see {@link OpenGopSeam})
    */
-  record Output(Path file, Set<Long> bridgedFrames, ConcatScript script, Map<Segment, RenderedSegment> rendered) {}
+  record Output(Path file, Set<Long> bridgedFrames, Map<Segment, RenderedSegment> rendered) {}
 
   /**
    * System property: {@code true} splices every master with ffmpeg, also MOV/MP4 masters that {@link QuickTimeSplice}
@@ -77,10 +76,6 @@ final class Splicer {
     this.workspace = workspace;
     this.firstAudio = firstAudio;
     this.videoExtradata = videoExtradata;
-  }
-
-  Output splice(PatchPlan plan, Map<Segment, RenderedSegment> renderedSegments, Path output, PatchListener listener) {
-    return splice(plan, renderedSegments, output, listener, () -> { });
   }
 
   /**
@@ -182,7 +177,7 @@ final class Splicer {
         .run();
     if (!Files.isRegularFile(output)) throw new PatchworkException("ffmpeg wrote no output " + output);
     listener.segmentFinished(null);
-    return new Output(output, bridged, script, Map.copyOf(rendered));
+    return new Output(output, bridged, Map.copyOf(rendered));
   }
 
   private byte[] masterExtradata() {
