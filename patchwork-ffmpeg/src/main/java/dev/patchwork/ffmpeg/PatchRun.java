@@ -488,10 +488,8 @@ final class PatchRun {
 
   private void publish(Path temp, Sidecar sidecar) {
     Path output = job.output();
+    forceToDisk(temp); // done beside the verification already; kept here so that nothing is published unflushed
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
       if (Files.exists(output)) throw new ValidationException(output.toString(), "the output appeared while patching; nothing was published");
       Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
