@@ -392,10 +392,8 @@ final class QuickTimeSplice {
       long to = from + span.count();
       if (from < 0 || to > samples) throw new Declined("the sound of " + entry.getKey() + " lies outside the audio track's samples");
       Path pcm = workspace.file("sound-" + sources.size() + "." + raw);
-      String trim = span.skip() > 0 ? "atrim=start_sample=" + span.skip() + ":end_sample=" + (span.skip() + span.count())
-          : "atrim=end_sample=" + span.count();
       dev.patchwork.ffmpeg.internal.ProcessRunner.command(List.of(tools.ffmpeg().toString(), "-hide_banner", "-nostdin", "-y", "-v", "error",
-          "-i", rendered.get(entry.getKey()).rendered().toString(), "-map", "0:a:0", "-af", trim, "-c:a", a.codecName(), "-f", raw,
+          "-i", rendered.get(entry.getKey()).rendered().toString(), "-map", "0:a:0", "-af", SameAudio.renderedTrim(span), "-c:a", a.codecName(), "-f", raw,
           pcm.toString())).environment(tools.environment()).quitOnCancel(false).run();
       if (java.nio.file.Files.size(pcm) != span.count() * frameBytes) {
         throw new Declined("the rendered sound of " + entry.getKey() + " decoded to " + java.nio.file.Files.size(pcm) + " bytes, not "

@@ -97,9 +97,13 @@ final class SameAudio {
 
   /** SHA-256 of the {@code span.count()} samples of a rendered segment's audio that the splice takes, in the master's PCM format. */
   static String rendered(FfmpegTools tools, MediaProbe master, Path rendered, Span span) {
-    String trim = span.skip() > 0 ? "atrim=start_sample=" + span.skip() + ":end_sample=" + (span.skip() + span.count())
+    return hash(tools, rendered, List.of(), master.audioStreams().get(0), renderedTrim(span));
+  }
+
+  /** The {@code atrim} filter that keeps the samples of a rendered segment's audio that the splice takes. */
+  static String renderedTrim(Span span) {
+    return span.skip() > 0 ? "atrim=start_sample=" + span.skip() + ":end_sample=" + (span.skip() + span.count())
         : "atrim=end_sample=" + span.count();
-    return hash(tools, rendered, List.of(), master.audioStreams().get(0), trim);
   }
 
   private static String hash(FfmpegTools tools, Path file, List<String> seek, AudioStream format, String trim) {
