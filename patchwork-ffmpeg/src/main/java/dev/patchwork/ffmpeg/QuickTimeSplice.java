@@ -358,33 +358,8 @@ final class QuickTimeSplice {
     ByteBuffer z = ByteBuffer.wrap(stsz.payload);
     if (z.getInt(4) != frameBytes) throw new Declined("the audio track's samples are not whole PCM frames of " + frameBytes + " bytes");
     long samples = z.getInt(8) & 0xFFFFFFFFL;
-    // chunk by chunk: its first sample and where it is
-    Box co = stbl.child("stco") != null ? stbl.child("stco") : stbl.child("co64");
-    Box stsc = stbl.child("stsc");
-    if (co == null || stsc == null) throw new Declined("the audio track has no chunk tables");
-    boolean wide = co.type.equals("co64");
-    ByteBuffer o = ByteBuffer.wrap(co.payload);
-    int chunks = o.getInt(4);
-    long[] chunkOffset = new long[chunks];
-    long[] chunkFirst = new long[chunks + 1];
-    ByteBuffer sc = ByteBuffer.wrap(stsc.payload);
-    int scEntries = sc.getInt(4);
-    long sample = 0;
-    int c = 0;
-    for (int e = 0; e < scEntries; e++) {
-      long firstChunk = sc.getInt(8 + 12 * e) & 0xFFFFFFFFL;
-      long perChunk = sc.getInt(12 + 12 * e) & 0xFFFFFFFFL;
-      long nextFirst = e + 1 < scEntries ? sc.getInt(8 + 12 * (e + 1)) & 0xFFFFFFFFL : chunks + 1L;
-      if (firstChunk != c + 1) throw new Declined("the audio track's stsc skips chunks");
-      for (long chunk = firstChunk; chunk < nextFirst && chunk <= chunks; chunk++) {
-        chunkOffset[c] = wide ? o.getLong(8 + 8 * c) : o.getInt(8 + 4 * c) & 0xFFFFFFFFL;
-        chunkFirst[c] = sample;
-        sample += perChunk;
-        c++;
-      }
-    }
-    if (c != chunks || sample != samples) throw new Declined("the audio track's chunks hold " + sample + " of " + samples + " samples");
-    chunkFirst[chunks] = sample;
+    Chunks chunks = Chunks.of(stbl, "audio track");
+    if (chunks.samples() != samples) throw new Declined("the audio track's chunks hold " + chunks.samples() + " of " + samples + " samples");
     String raw = a.codecName().substring("pcm_".length());
     for (Map.Entry<Segment, SameAudio.Span> entry : soundOf.entrySet()) {
       SameAudio.Span span = entry.getValue();
@@ -401,13 +376,14 @@ final class QuickTimeSplice {
       }
       int source = sources.size();
       sources.add(pcm);
+      long[] chunkFirst = chunks.firstSample();
       int first = Arrays.binarySearch(chunkFirst, from);
       int chunk = first >= 0 ? first : -first - 2;
-      while (chunk >= 0 && chunk < chunks && chunkFirst[chunk] < to) {
+      while (chunk >= 0 && chunk < chunks.count() && chunkFirst[chunk] < to) {
         long a0 = Math.max(from, chunkFirst[chunk]);
         long a1 = Math.min(to, chunkFirst[chunk + 1]);
         if (a1 > a0) {
-          long at = chunkOffset[chunk] + (a0 - chunkFirst[chunk]) * frameBytes;
+          long at = chunks.offset()[chunk] + (a0 - chunkFirst[chunk]) * frameBytes;
           long length = (a1 - a0) * frameBytes;
           runs.add(new Run(at, length, length, List.of(new long[] {source, (a0 - from) * frameBytes, length})));
         }
@@ -732,6 +708,53 @@ final class QuickTimeSplice {
   // --- sample tables --------------------------------------------------------------------------------------------
 
   /**
+   * A track's chunks: where each is ({@code stco}/{@code co64}) and the number of its first sample ({@code stsc}), with
+   * one more entry, the track's sample count, after the last.
+   */
+  private record Chunks(long[] offset, long[] firstSample) {
+
+    int count() {
+      return offset.length;
+    }
+
+    long samples() {
+      return firstSample[offset.length];
+    }
+
+    static Chunks of(Box stbl, String what) throws Declined {
+      Box stco = stbl.child("stco");
+      Box co64 = stbl.child("co64");
+      if ((stco == null) == (co64 == null)) throw new Declined("the " + what + " has no one chunk offset table");
+      Box co = stco != null ? stco : co64;
+      ByteBuffer o = ByteBuffer.wrap(co.payload);
+      int chunks = o.getInt(4);
+      if (chunks < 0 || 8L + (long) chunks * (co64 != null ? 8 : 4) > co.payload.length) throw new Declined("a short chunk offset table");
+      ByteBuffer sc = ByteBuffer.wrap(Table.need(stbl, "stsc", what).payload);
+      int entries = sc.getInt(4);
+      long[] offset = new long[chunks];
+      long[] firstSample = new long[chunks + 1];
+      long sample = 0;
+      int c = 0;
+      for (int e = 0; e < entries; e++) {
+        long firstChunk = sc.getInt(8 + 12 * e) & 0xFFFFFFFFL;
+        long perChunk = sc.getInt(12 + 12 * e) & 0xFFFFFFFFL;
+        if (sc.getInt(16 + 12 * e) != 1) throw new Declined("the " + what + " uses more than one sample description");
+        if (firstChunk != c + 1) throw new Declined("the " + what + "'s stsc skips chunks");
+        long nextFirst = e + 1 < entries ? sc.getInt(8 + 12 * (e + 1)) & 0xFFFFFFFFL : chunks + 1L;
+        for (long chunk = firstChunk; chunk < nextFirst && chunk <= chunks; chunk++) {
+          offset[c] = co64 != null ? o.getLong(8 + 8 * c) : o.getInt(8 + 4 * c) & 0xFFFFFFFFL;
+          firstSample[c] = sample;
+          sample += perChunk;
+          c++;
+        }
+      }
+      if (c != chunks) throw new Declined("the " + what + "'s stsc covers " + c + " of " + chunks + " chunks");
+      firstSample[chunks] = sample;
+      return new Chunks(offset, firstSample);
+    }
+  }
+
+  /**
    * A track's samples in decode order: where they are, how large, when decoded ({@code dts}) and shown
    * ({@code dts + ctts}), in the media time scale; {@code sync} null: every sample is one; {@code ctts}/{@code sdtp}
    * null: the table has none.
@@ -809,32 +832,18 @@ final class QuickTimeSplice {
       }
 
       // chunks: where each sample is
-      Box co = stbl.child("stco") != null ? stbl.child("stco") : stbl.child("co64");
-      if (co == null || stbl.child("stco") != null && stbl.child("co64") != null) throw new Declined("the " + what + " has no one chunk offset table");
-      boolean wide = co.type.equals("co64");
-      ByteBuffer o = ByteBuffer.wrap(co.payload);
-      int chunks = o.getInt(4);
-      ByteBuffer sc = ByteBuffer.wrap(need(stbl, "stsc", what).payload);
-      int scEntries = sc.getInt(4);
+      Chunks chunks = Chunks.of(stbl, what);
+      if (chunks.samples() != n) throw new Declined("the " + what + "'s chunks hold " + chunks.samples() + " of " + n + " samples");
       long[] offsets = new long[n];
       boolean[] chunkStart = new boolean[n];
-      s = 0;
-      for (int e = 0; e < scEntries; e++) {
-        long firstChunk = sc.getInt(8 + 12 * e) & 0xFFFFFFFFL;
-        long perChunk = sc.getInt(12 + 12 * e) & 0xFFFFFFFFL;
-        if (sc.getInt(16 + 12 * e) != 1) throw new Declined("the " + what + " uses more than one sample description");
-        long nextFirst = e + 1 < scEntries ? sc.getInt(8 + 12 * (e + 1)) & 0xFFFFFFFFL : chunks + 1L;
-        for (long chunk = firstChunk; chunk < nextFirst && chunk <= chunks; chunk++) {
-          long pos = wide ? o.getLong(8 + 8 * (int) (chunk - 1)) : o.getInt(8 + 4 * (int) (chunk - 1)) & 0xFFFFFFFFL;
-          for (long k = 0; k < perChunk; k++) {
-            if (s >= n) throw new Declined("the " + what + "'s chunks hold more samples than stsz");
-            chunkStart[s] = k == 0;
-            offsets[s] = pos;
-            pos += sizes[s++];
-          }
+      for (int c = 0; c < chunks.count(); c++) {
+        long pos = chunks.offset()[c];
+        for (int i = (int) chunks.firstSample()[c]; i < chunks.firstSample()[c + 1]; i++) {
+          chunkStart[i] = i == chunks.firstSample()[c];
+          offsets[i] = pos;
+          pos += sizes[i];
         }
       }
-      if (s != n) throw new Declined("the " + what + "'s chunks hold " + s + " of " + n + " samples");
       if (need(stbl, "stsd", what).payload.length < 8 || ByteBuffer.wrap(stbl.child("stsd").payload).getInt(4) != 1) {
         throw new Declined("the " + what + " has more than one sample description");
       }
