@@ -110,7 +110,7 @@ final class QuickTimeSplice {
     }
     Path path = master.path();
     try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-      List<Top> tops = topLevel(in);
+      List<Top> tops = boxes(in);
       Top moovBox = null;
       for (Top t : tops) {
         if (t.type().equals("moof")) throw new Declined("fragmented");
@@ -126,15 +126,11 @@ final class QuickTimeSplice {
       for (Box trak : traks) {
         if (!selfContained(trak.path("mdia", "minf"))) throw new Declined("a track's samples are in another file (dref)");
       }
-      int videoStream = master.video().index();
-      if (videoStream >= traks.size()) throw new Declined("the video stream has no track of its own");
-      Box videoTrak = traks.get(videoStream);
+      Box videoTrak = track(traks, master.video().index(), "vide");
       Table m = Table.of(videoTrak, "video track");
       for (Box b : videoTrak.path("mdia", "minf", "stbl").children) {
         if (!VIDEO_TABLES.contains(b.type)) throw new Declined("the video sample table has a '" + b.type + "' box");
       }
-      Box hdlr = videoTrak.path("mdia", "hdlr");
-      if (hdlr == null || !"vide".equals(handler(hdlr))) throw new Declined("track " + videoStream + " is not the video track");
       PacketIndex index = master.packets();
       if (m.count() != index.packetCount()) throw new Declined("the video track has " + m.count() + " samples, ffprobe " + index.packetCount());
       for (int i = 0; i < m.count(); i++) {
@@ -251,7 +247,7 @@ final class QuickTimeSplice {
     Table seg;
     try (FileChannel sc = FileChannel.open(r.video(), StandardOpenOption.READ)) {
       Table found = null;
-      for (Top t : topLevel(sc)) {
+      for (Top t : boxes(sc)) {
         if (!t.type().equals("moov")) continue;
         Box sm = Box.parse("moov", read(sc, t.offset() + t.header(), t.size() - t.header()));
         if (sm.all("trak").size() != 1) throw new Declined("the rendered segment has more than one track");
@@ -335,10 +331,7 @@ final class QuickTimeSplice {
     int bytes = AudioLength.pcmBytes(a.codecName());
     if (bytes == 0 || a.channels() <= 0) throw new Declined("the master's sound is not PCM");
     long frameBytes = (long) bytes * a.channels();
-    if (a.index() >= traks.size()) throw new Declined("the audio stream has no track of its own");
-    Box trak = traks.get(a.index());
-    Box hdlr = trak.path("mdia", "hdlr");
-    if (hdlr == null || !"soun".equals(handler(hdlr))) throw new Declined("track " + a.index() + " is not the audio track");
+    Box trak = track(traks, a.index(), "soun");
     Box elst = trak.path("edts", "elst");
     if (elst != null) {
       ByteBuffer e = ByteBuffer.wrap(elst.payload);
@@ -392,8 +385,16 @@ final class QuickTimeSplice {
     }
   }
 
-  private static String handler(Box hdlr) {
-    return hdlr.payload.length < 12 ? null : new String(hdlr.payload, 8, 4, StandardCharsets.ISO_8859_1);
+  /**
+   * The track of ffprobe's stream {@code stream} (ffmpeg makes a stream of every {@code trak}, in order), checked to
+   * have the handler {@code type} ({@code vide}, {@code soun}).
+   */
+  private static Box track(List<Box> traks, int stream, String type) throws Declined {
+    if (stream >= traks.size()) throw new Declined("stream " + stream + " has no track of its own");
+    Box hdlr = traks.get(stream).path("mdia", "hdlr");
+    String handler = hdlr == null || hdlr.payload.length < 12 ? null : new String(hdlr.payload, 8, 4, StandardCharsets.ISO_8859_1);
+    if (!type.equals(handler)) throw new Declined("track " + stream + " is not a '" + type + "' track");
+    return traks.get(stream);
   }
 
   /**
@@ -558,15 +559,21 @@ final class QuickTimeSplice {
   // --- boxes ----------------------------------------------------------------------------------------------------
 
   /** A top-level box: its type, offset, header length and whole size ({@code toEnd}: its size field is 0). */
-  private record Top(String type, long offset, int header, long size, boolean toEnd) {}
+  record Top(String type, long offset, int header, long size, boolean toEnd) {}
 
-  private static List<Top> topLevel(FileChannel ch) throws IOException, Declined {
+  /**
+   * The top-level boxes of a QuickTime file in order, as far as their headers can be read (a box whose size is
+   * impossible is listed, then the walk stops), and whether they tile the file exactly.
+   */
+  record TopLevel(List<Top> boxes, boolean complete) {}
+
+  static TopLevel topLevel(FileChannel ch) throws IOException {
     List<Top> out = new ArrayList<>();
     long size = ch.size();
     long pos = 0;
     ByteBuffer h = ByteBuffer.allocate(16);
     while (pos < size) {
-      if (size - pos < 8) throw new Declined("trailing bytes after the last box");
+      if (size - pos < 8) return new TopLevel(out, false); // trailing bytes after the last box
       h.clear();
       readFully(ch, h, pos);
       h.flip();
@@ -575,18 +582,24 @@ final class QuickTimeSplice {
       int header = 8;
       boolean toEnd = false;
       if (box == 1) {
-        if (h.limit() < 16) throw new Declined("a truncated box header");
+        if (h.limit() < 16) return new TopLevel(out, false); // a truncated header
         box = h.getLong(8);
         header = 16;
       } else if (box == 0) {
         box = size - pos;
         toEnd = true;
       }
-      if (box < header || pos + box > size) throw new Declined("a box runs past the end of the file");
       out.add(new Top(type, pos, header, box, toEnd));
+      if (box < header || pos + box > size) return new TopLevel(out, false); // runs past the end of the file
       pos += box;
     }
-    return out;
+    return new TopLevel(out, true);
+  }
+
+  private static List<Top> boxes(FileChannel ch) throws IOException, Declined {
+    TopLevel top = topLevel(ch);
+    if (!top.complete()) throw new Declined("its top-level boxes do not make up the file");
+    return top.boxes();
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

@@ -7,10 +7,10 @@ import dev.patchwork.ffmpeg.internal.ProcessRunner;
 import dev.patchwork.plan.PatchPlan;
 import dev.patchwork.plan.Segment;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -354,30 +354,14 @@ final class Splicer {
 
   /** The type of the first top-level box of a QuickTime file that is one of {@code types}, or null if none is. */
   private static String firstTopLevelBox(Path file, Set<String> types) {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] header = new byte[16];
-      long pos = 0;
-      long size = Files.size(file);
-      while (pos + 8 <= size) {
-        if (in.readNBytes(header, 0, 8) < 8) return null;
-        long box = ByteBuffer.wrap(header, 0, 4).getInt() & 0xFFFFFFFFL;
-        String type = new String(header, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-        int read = 8;
-        if (box == 1) {
-          if (in.readNBytes(header, 8, 8) < 8) return null;
-          box = ByteBuffer.wrap(header, 8, 8).getLong();
-          read = 16;
-        } else if (box == 0) {
-          box = size - pos;
-        }
-        if (types.contains(type)) return type;
-        if (box < read) return null;
-        in.skipNBytes(box - read);
-        pos += box;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (QuickTimeSplice.Top t : QuickTimeSplice.topLevel(ch).boxes()) {
+        if (types.contains(t.type())) return t.type();
       }
       return null;
     } catch (IOException e) {
       throw new PatchworkException("cannot read " + file + ": " + e, e);
     }
   }
+
 }
